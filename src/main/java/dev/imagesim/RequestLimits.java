@@ -1,0 +1,32 @@
+package dev.imagesim;
+
+import jakarta.validation.constraints.Min;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Limits on what one request may ask of the service ({@code imagesim.limits.*}). Anything above a limit
+ * is refused with a 4xx before expensive work starts.
+ *
+ * @param maxImageSize        encoded bytes of one image
+ * @param maxImagePixels      width × height of one image, read from its header before decoding
+ * @param maxImagesPerRequest images in one embeddings or batch request (zip entries included)
+ * @param maxK                neighbours one search may ask for
+ * @param maxEf               HNSW search breadth one search may ask for
+ * @param maxMetadataSize     bytes of one image's metadata JSON
+ * @param maxZipSize          total uncompressed bytes of one zip upload
+ */
+@Validated
+@ConfigurationProperties("imagesim.limits")
+public record RequestLimits(
+        @DefaultValue("20MB") DataSize maxImageSize,
+        @DefaultValue("50000000") @Min(1) long maxImagePixels,
+        @DefaultValue("256") @Min(1) int maxImagesPerRequest,
+        @DefaultValue("1000") @Min(1) int maxK,
+        @DefaultValue("4096") @Min(1) int maxEf,
+        @DefaultValue("16KB") DataSize maxMetadataSize,
+        @DefaultValue("512MB") DataSize maxZipSize) {
+}

@@ -1,0 +1,85 @@
+package dev.imagesim.embedding;
+
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+
+import ai.djl.Model;
+import ai.djl.inference.Predictor;
+import ai.djl.translate.TranslateException;
+
+import dev.imagesim.ImagesimException;
+import dev.imagesim.ImagesimException.Kind;
+import dev.imagesim.model.ModelManifest;
+
+/**
+ * An {@link EmbeddingModel} backed by a DJL model and a fixed pool of predictors: a DJL predictor is not
+ * thread-safe, so each call borrows one, and callers beyond the pool size wait for a free one.
+ */
+final class DjlEmbeddingModel implements EmbeddingModel, AutoCloseable {
+
+    private final ModelManifest manifest;
+    private final Model model;
+    private final Preprocessor preprocessor;
+    private final BlockingQueue<Predictor<float[], float[]>> predictors;
+    private final int batchSize;
+
+    DjlEmbeddingModel(ModelManifest manifest, Model model, int poolSize, int batchSize) {
+        this.manifest = manifest;
+        this.model = model;
+        this.preprocessor = new Preprocessor(manifest);
+        this.batchSize = batchSize;
+        this.predictors = new ArrayBlockingQueue<>(poolSize);
+        EmbeddingTranslator translator = new EmbeddingTranslator(manifest.channels(), manifest.inputSize());
+        for (int i = 0; i < poolSize; i++) {
+            predictors.add(model.newPredictor(translator));
+        }
+    }
+
+    @Override
+    public ModelManifest manifest() {
+        return manifest;
+    }
+
+    @Override
+    public float[][] embed(List<BufferedImage> images) {
+        List<float[]> tensors = new ArrayList<>(images.size());
+        for (BufferedImage image : images) {
+            tensors.add(preprocessor.toTensor(image));
+        }
+        float[][] embeddings = new float[images.size()][];
+        Predictor<float[], float[]> predictor = borrow();
+        try {
+            for (int start = 0; start < tensors.size(); start += batchSize) {
+                List<float[]> batch = tensors.subList(start, Math.min(tensors.size(), start + batchSize));
+                List<float[]> output = predictor.batchPredict(batch);
+                for (int i = 0; i < output.size(); i++) {
+                    embeddings[start + i] = output.get(i);
+                }
+            }
+        } catch (TranslateException e) {
+            throw new ImagesimException(Kind.UNAVAILABLE, "embedding-failed",
+                    "the model " + manifest.id() + " failed to embed: " + e.getMessage(), e);
+        } finally {
+            predictors.add(predictor);
+        }
+        return embeddings;
+    }
+
+    private Predictor<float[], float[]> borrow() {
+        try {
+            return predictors.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ImagesimException(Kind.UNAVAILABLE, "interrupted", "interrupted while waiting for a predictor");
+        }
+    }
+
+    @Override
+    public void close() {
+        predictors.forEach(Predictor::close);
+        model.close();
+    }
+}

@@ -1,0 +1,63 @@
+package dev.imagesim.embedding;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.annotation.PreDestroy;
+
+import org.springframework.stereotype.Component;
+
+import dev.imagesim.ImagesimException;
+import dev.imagesim.ImagesimException.Kind;
+import dev.imagesim.model.ModelBundle;
+import dev.imagesim.model.ModelLoader;
+import dev.imagesim.model.ModelRegistry;
+
+/** Loaded embedding models by id: each bundle is loaded once, on first use, and closed at shutdown. */
+@Component
+public class EmbeddingModels {
+
+    private final ModelRegistry registry;
+    private final ModelLoader loader;
+    private final EmbeddingProperties properties;
+    private final Map<String, DjlEmbeddingModel> loaded = new ConcurrentHashMap<>();
+
+    public EmbeddingModels(ModelRegistry registry, ModelLoader loader, EmbeddingProperties properties) {
+        this.registry = registry;
+        this.loader = loader;
+        this.properties = properties;
+        get(registry.defaultBundle().id());
+    }
+
+    /** The default model, loaded at start. */
+    public EmbeddingModel defaultModel() {
+        return get(registry.defaultBundle().id());
+    }
+
+    /** The model with this id; a 404-kind error when no such bundle is installed. */
+    public EmbeddingModel get(String modelId) {
+        return loaded.computeIfAbsent(modelId, id -> load(registry.find(id).orElseThrow(
+                () -> ImagesimException.notFound("model-not-found", "no model with id '" + id + "'"))));
+    }
+
+    /** The given id, or the default model when it is null or blank. */
+    public EmbeddingModel getOrDefault(String modelId) {
+        return modelId == null || modelId.isBlank() ? defaultModel() : get(modelId);
+    }
+
+    private DjlEmbeddingModel load(ModelBundle bundle) {
+        try {
+            return new DjlEmbeddingModel(bundle.manifest(), loader.load(bundle), properties.predictors(),
+                    properties.batchSize());
+        } catch (IOException e) {
+            throw new ImagesimException(Kind.UNAVAILABLE, "model-load-failed", e.getMessage(), e);
+        }
+    }
+
+    @PreDestroy
+    void close() {
+        loaded.values().forEach(DjlEmbeddingModel::close);
+        loaded.clear();
+    }
+}

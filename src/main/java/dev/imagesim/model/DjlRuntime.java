@@ -1,0 +1,46 @@
+package dev.imagesim.model;
+
+import java.nio.file.Path;
+
+import ai.djl.engine.Engine;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import dev.imagesim.DataDirectory;
+
+/**
+ * Loads the PyTorch engine strictly offline: natives come from the classpath jars, are unpacked below
+ * the data directory, and DJL is told never to download or phone home. Every DJL user depends on this
+ * bean so the properties are in place before DJL's classes read them.
+ */
+@Component
+public class DjlRuntime {
+
+    private static final Logger log = LoggerFactory.getLogger(DjlRuntime.class);
+    static final String ENGINE = "PyTorch";
+
+    private final Engine engine;
+
+    public DjlRuntime(DataDirectory dataDirectory, EngineProperties properties) {
+        Path cache = properties.nativeCacheDir() != null
+                ? properties.nativeCacheDir().toAbsolutePath()
+                : dataDirectory.subdirectory("djl-cache");
+        System.setProperty("ai.djl.offline", "true");
+        System.setProperty("OPT_OUT_TRACKING", "true");
+        System.setProperty("DJL_CACHE_DIR", cache.toString());
+        System.setProperty("ENGINE_CACHE_DIR", cache.toString());
+        if (properties.threads() > 0) {
+            System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(properties.threads()));
+            System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        }
+        this.engine = Engine.getEngine(ENGINE);
+        log.info("DJL engine {} {} ready (native cache {}, OMP_WAIT_POLICY={})",
+                engine.getEngineName(), engine.getVersion(), cache, System.getenv("OMP_WAIT_POLICY"));
+    }
+
+    public Engine engine() {
+        return engine;
+    }
+}

@@ -1,0 +1,80 @@
+package dev.imagesim.model;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+
+
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * Turns a {@link ModelBundle} into a DJL {@link Model} ready for inference: a TorchScript module read from
+ * its {@code .pt} file, or a DJL-built network whose parameters are read from its {@code .params} file.
+ */
+@Component
+public class ModelLoader {
+
+    public static final String PARAMS_FILE = "model.params";
+
+    private final DjlRuntime runtime;
+
+    public ModelLoader(DjlRuntime runtime) {
+        this.runtime = runtime;
+    }
+
+    /** Loads the bundle; the caller owns (and closes) the returned model. */
+    public Model load(ModelBundle bundle) throws IOException {
+        ModelManifest manifest = bundle.manifest();
+        Model model = Model.newInstance(manifest.id(), runtime.engine().getEngineName());
+        try {
+            if (manifest.architecture() == Architecture.TORCHSCRIPT) {
+                String file = manifest.weights();
+                model.load(bundle.directory(), file.endsWith(".pt") ? file.substring(0, file.length() - 3) : file);
+            } else {
+                Block block = initialisedNetwork(model, manifest);
+                try (DataInputStream in = new DataInputStream(
+                        new BufferedInputStream(Files.newInputStream(bundle.weightsFile())))) {
+                    block.loadParameters(model.getNDManager(), in);
+                }
+            }
+            return model;
+        } catch (IOException | MalformedModelException | RuntimeException e) {
+            model.close();
+            throw new IOException("cannot load model " + manifest.id() + " from " + bundle.directory() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Writes a seeded random initialisation of the bundle's network to {@code out}: the same seed gives the
+     * same weights, so an untrained default model embeds identically on every machine.
+     */
+    public void writeSeededWeights(ModelManifest manifest, OutputStream out) throws IOException {
+        try (Model model = Model.newInstance(manifest.id(), runtime.engine().getEngineName())) {
+            runtime.engine().setRandomSeed(manifest.initSeed().intValue());
+            Block block = initialisedNetwork(model, manifest);
+            DataOutputStream data = new DataOutputStream(new BufferedOutputStream(out));
+            block.saveParameters(data);
+            data.flush();
+        }
+    }
+
+    private static Block initialisedNetwork(Model model, ModelManifest manifest) {
+        Block block = TrunkFactory.embeddingNetwork(manifest.architecture(), manifest.embeddingDim());
+        model.setBlock(block);
+        block.initialize(model.getNDManager(), DataType.FLOAT32,
+                new Shape(1, manifest.channels(), manifest.inputSize(), manifest.inputSize()));
+        return block;
+    }
+
+}

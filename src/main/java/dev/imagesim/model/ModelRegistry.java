@@ -1,0 +1,130 @@
+package dev.imagesim.model;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.stereotype.Component;
+
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.imagesim.AtomicFiles;
+import dev.imagesim.DataDirectory;
+
+/**
+ * The model bundles the service knows: every directory with a {@code manifest.json} under
+ * {@code <data-dir>/models}, plus a configured external default bundle. On first start it installs the
+ * embedded default bundle there, writing its seeded initial weights.
+ */
+@Component
+public class ModelRegistry {
+
+    private static final Logger log = LoggerFactory.getLogger(ModelRegistry.class);
+    private static final String EMBEDDED_DEFAULT = "models/default/" + ModelBundle.MANIFEST_FILE;
+    private static final Pattern MODEL_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+
+    private final Path modelsDirectory;
+    private final JsonMapper json;
+    private final ModelBundle defaultBundle;
+
+    public ModelRegistry(DataDirectory dataDirectory, ModelProperties properties, JsonMapper json,
+            ModelLoader loader) {
+        this.modelsDirectory = dataDirectory.subdirectory("models");
+        this.json = json;
+        try {
+            this.defaultBundle = properties.defaultBundle() != null
+                    ? read(properties.defaultBundle().toAbsolutePath())
+                    : installEmbeddedDefault(loader);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare the default model bundle", e);
+        }
+        log.info("default model {} ({}, {}-d, {})", defaultBundle.id(), defaultBundle.directory(),
+                defaultBundle.manifest().embeddingDim(),
+                defaultBundle.manifest().trained() ? "trained" : "untrained seeded initialisation");
+    }
+
+    public ModelBundle defaultBundle() {
+        return defaultBundle;
+    }
+
+    /** The bundle with this id, if one is installed. */
+    public Optional<ModelBundle> find(String id) {
+        if (id == null || !MODEL_ID.matcher(id).matches()) {
+            return Optional.empty();
+        }
+        if (id.equals(defaultBundle.id())) {
+            return Optional.of(defaultBundle);
+        }
+        Path directory = modelsDirectory.resolve(id);
+        if (!Files.isRegularFile(directory.resolve(ModelBundle.MANIFEST_FILE))) {
+            return Optional.empty();
+        }
+        try {
+            ModelBundle bundle = read(directory);
+            return bundle.id().equals(id) ? Optional.of(bundle) : Optional.empty();
+        } catch (IOException | IllegalArgumentException e) {
+            log.warn("ignoring unreadable model bundle {}: {}", directory, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** All readable bundles, the default first, then by id. */
+    public List<ModelBundle> list() {
+        List<ModelBundle> bundles = new ArrayList<>();
+        bundles.add(defaultBundle);
+        try (Stream<Path> directories = Files.list(modelsDirectory)) {
+            directories.filter(Files::isDirectory)
+                    .map(dir -> find(dir.getFileName().toString()))
+                    .flatMap(Optional::stream)
+                    .filter(bundle -> !bundle.id().equals(defaultBundle.id()))
+                    .sorted(Comparator.comparing(ModelBundle::id))
+                    .forEach(bundles::add);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bundles;
+    }
+
+    private ModelBundle read(Path directory) throws IOException {
+        try (InputStream in = Files.newInputStream(directory.resolve(ModelBundle.MANIFEST_FILE))) {
+            ModelManifest manifest = json.readValue(in, ModelManifest.class).validated();
+            ModelBundle bundle = new ModelBundle(directory, manifest);
+            if (manifest.weights() == null || !Files.isRegularFile(bundle.weightsFile())) {
+                throw new IOException("model bundle " + directory + " has no weights file");
+            }
+            return bundle;
+        } catch (JacksonException e) {
+            throw new IOException("malformed manifest in " + directory + ": " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private ModelBundle installEmbeddedDefault(ModelLoader loader) throws IOException {
+        ModelManifest embedded;
+        try (InputStream in = new ClassPathResource(EMBEDDED_DEFAULT).getInputStream()) {
+            embedded = json.readValue(in, ModelManifest.class).validated();
+        }
+        Path directory = modelsDirectory.resolve(embedded.id());
+        if (Files.isRegularFile(directory.resolve(ModelBundle.MANIFEST_FILE))) {
+            return read(directory);
+        }
+        log.info("installing the embedded default model {} into {}", embedded.id(), directory);
+        AtomicFiles.write(directory.resolve(ModelLoader.PARAMS_FILE), out -> loader.writeSeededWeights(embedded, out));
+        ModelManifest installed = embedded.installed(ModelLoader.PARAMS_FILE, Instant.now());
+        AtomicFiles.write(directory.resolve(ModelBundle.MANIFEST_FILE),
+                out -> json.writerWithDefaultPrettyPrinter().writeValue(out, installed));
+        return read(directory);
+    }
+}

@@ -1,0 +1,124 @@
+package dev.imagesim.embedding;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.awt.Color;
+import java.awt.image.BufferedImage;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.imagesim.DataDirectory;
+import dev.imagesim.TestImages;
+import dev.imagesim.TestImages.ShapeKind;
+import dev.imagesim.index.Distance;
+import dev.imagesim.model.Architecture;
+import dev.imagesim.model.DjlRuntime;
+import dev.imagesim.model.EngineProperties;
+import dev.imagesim.model.ModelBundle;
+import dev.imagesim.model.ModelLoader;
+import dev.imagesim.model.ModelManifest;
+
+class DjlEmbeddingModelTest {
+
+    @TempDir
+    static Path dataDir;
+
+    static ModelLoader loader;
+    static DjlEmbeddingModel model;
+
+    @BeforeAll
+    static void loadSeededCnn() throws Exception {
+        loader = new ModelLoader(new DjlRuntime(new DataDirectory(dataDir), TestEngine.properties()));
+        ModelManifest manifest = manifest(Architecture.CNN, 32, 3, 16).validated();
+        Path bundleDir = Files.createDirectories(dataDir.resolve("bundle"));
+        try (OutputStream out = Files.newOutputStream(bundleDir.resolve(ModelLoader.PARAMS_FILE))) {
+            loader.writeSeededWeights(manifest, out);
+        }
+        ModelManifest installed = manifest.installed(ModelLoader.PARAMS_FILE, null);
+        model = new DjlEmbeddingModel(installed, loader.load(new ModelBundle(bundleDir, installed)), 2, 4);
+    }
+
+    @AfterAll
+    static void close() {
+        model.close();
+    }
+
+    static ModelManifest manifest(Architecture architecture, int size, int channels, int dim) {
+        float[] mean = channels == 1 ? new float[] {0.5f} : new float[] {0.5f, 0.5f, 0.5f};
+        float[] std = channels == 1 ? new float[] {0.25f} : new float[] {0.25f, 0.25f, 0.25f};
+        return new ModelManifest("test-" + architecture.name().toLowerCase(), "test", architecture, size, size,
+                channels, mean, std, dim, Distance.COSINE, null, 7L, false, null, null, null, "test");
+    }
+
+    @Test
+    void embeddingsAreUnitLengthAndOfTheManifestDimension() {
+        float[][] vectors = model.embed(List.of(TestImages.shape(ShapeKind.CIRCLE, Color.RED, 64, 0)));
+        assertThat(vectors[0]).hasSize(16);
+        double norm = 0;
+        for (float v : vectors[0]) {
+            norm += v * v;
+        }
+        assertThat(Math.sqrt(norm)).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-4));
+    }
+
+    @Test
+    void batchesLargerThanTheEngineBatchKeepTheirOrder() {
+        List<BufferedImage> images = List.of(
+                TestImages.shape(ShapeKind.CIRCLE, Color.RED, 64, 0),
+                TestImages.shape(ShapeKind.SQUARE, Color.BLUE, 64, 0),
+                TestImages.shape(ShapeKind.TRIANGLE, Color.GREEN, 64, 0),
+                TestImages.shape(ShapeKind.STRIPES, Color.BLACK, 64, 0),
+                TestImages.shape(ShapeKind.SQUARE, Color.ORANGE, 64, 3),
+                TestImages.shape(ShapeKind.CIRCLE, Color.MAGENTA, 64, 2));
+        float[][] together = model.embed(images);
+        for (int i = 0; i < images.size(); i++) {
+            float[] alone = model.embed(List.of(images.get(i)))[0];
+            assertThat(Distance.COSINE.between(alone, together[i])).isLessThan(1e-4f);
+        }
+        assertThat(Distance.COSINE.between(together[0], together[1])).isGreaterThan(1e-3f);
+    }
+
+    @Test
+    void concurrentCallersGetTheirOwnResults() throws Exception {
+        BufferedImage red = TestImages.shape(ShapeKind.CIRCLE, Color.RED, 64, 0);
+        BufferedImage stripes = TestImages.shape(ShapeKind.STRIPES, Color.BLACK, 64, 0);
+        float[] expectedRed = model.embed(List.of(red))[0];
+        float[] expectedStripes = model.embed(List.of(stripes))[0];
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        try {
+            List<Future<Boolean>> results = new java.util.ArrayList<>();
+            for (int i = 0; i < 60; i++) {
+                boolean even = i % 2 == 0;
+                results.add(pool.submit(() -> {
+                    float[] got = model.embed(List.of(even ? red : stripes))[0];
+                    return Distance.COSINE.between(got, even ? expectedRed : expectedStripes) < 1e-4f;
+                }));
+            }
+            for (Future<Boolean> result : results) {
+                assertThat(result.get()).isTrue();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void theSameSeedGivesTheSameWeights() throws Exception {
+        ModelManifest manifest = manifest(Architecture.CNN, 32, 3, 16);
+        java.io.ByteArrayOutputStream first = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream second = new java.io.ByteArrayOutputStream();
+        loader.writeSeededWeights(manifest, first);
+        loader.writeSeededWeights(manifest, second);
+        assertThat(first.toByteArray()).isEqualTo(second.toByteArray());
+    }
+}
