@@ -3,6 +3,7 @@ package dev.imagesim;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -31,7 +32,12 @@ public final class AtomicFiles {
         Path temp = Files.createTempFile(directory, "." + target.getFileName(), ".tmp");
         try {
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                OutputStream out = new BufferedOutputStream(java.nio.channels.Channels.newOutputStream(channel));
+                OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel)) {
+                    @Override
+                    public void close() throws IOException {
+                        flush(); // writers that close their stream (hnswlib-core does) must not skip the fsync
+                    }
+                };
                 writer.writeTo(out);
                 out.flush();
                 channel.force(true);

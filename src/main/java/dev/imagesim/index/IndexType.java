@@ -1,0 +1,15 @@
+package dev.imagesim.index;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/** How a collection's vectors are searched. */
+public enum IndexType {
+    /** Approximate search in a hierarchical navigable small-world graph (hnswlib-core). */
+    @JsonProperty("hnsw") HNSW,
+    /** Exact brute-force search: for small collections and recall checks. */
+    @JsonProperty("exact") EXACT;
+
+    public String wireName() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

@@ -1,0 +1,33 @@
+package dev.imagesim.index;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.List;
+
+/**
+ * A nearest-neighbour index over string ids. Writes carry the catalog's sequence number as a version, so
+ * an older write never overrides a newer one. Searches may run concurrently with writes.
+ */
+public interface VectorIndex {
+
+    /** Adds or replaces the vector stored under {@code id}. */
+    void upsert(String id, float[] vector, long version);
+
+    /** Removes {@code id} (softly, for HNSW: the node stays in the graph until a rebuild). */
+    void remove(String id, long version);
+
+    /** Up to {@code k} nearest neighbours, closest first; {@code ef} is the search breadth where it applies. */
+    List<Neighbor> search(float[] query, int k, int ef);
+
+    /** Live (not removed) items. */
+    int size();
+
+    int dimension();
+
+    Distance distance();
+
+    IndexType type();
+
+    /** Serialises the index; {@link HnswlibVectorIndex#read} reads it back. */
+    void save(OutputStream out) throws IOException;
+}
