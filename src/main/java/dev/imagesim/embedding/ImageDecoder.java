@@ -33,7 +33,7 @@ public class ImageDecoder {
         this.limits = limits;
     }
 
-    public BufferedImage decode(byte[] bytes) {
+    public DecodedImage decode(byte[] bytes) {
         if (bytes.length == 0) {
             throw ImagesimException.invalid("image-empty", "the image is empty (0 bytes)");
         }
@@ -53,7 +53,7 @@ public class ImageDecoder {
                 if (!warnings.isEmpty()) {
                     throw corrupt(warnings.substring(0, warnings.length() - 2), null);
                 }
-                return image;
+                return new DecodedImage(image, reader.getFormatName().toLowerCase(Locale.ROOT));
             } finally {
                 reader.dispose();
             }

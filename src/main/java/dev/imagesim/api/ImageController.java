@@ -1,0 +1,129 @@
+package dev.imagesim.api;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RequestPart;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.multipart.MultipartFile;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.imagesim.RequestLimits;
+import dev.imagesim.catalog.Catalog;
+import dev.imagesim.catalog.ImageRecord;
+import dev.imagesim.catalog.UpsertResult;
+import dev.imagesim.ingest.BatchItem;
+import dev.imagesim.ingest.BatchResult;
+import dev.imagesim.ingest.ImageIngest;
+import dev.imagesim.ingest.ZipArchive;
+
+@RestController
+@RequestMapping("/api/v1/collections/{collection}")
+@Tag(name = "Images", description = "Add, read and delete images of a collection")
+class ImageController {
+
+    private final ImageIngest ingest;
+    private final Catalog catalog;
+    private final RequestParts parts;
+    private final RequestLimits limits;
+    private final JsonMapper json;
+
+    ImageController(ImageIngest ingest, Catalog catalog, RequestParts parts, RequestLimits limits, JsonMapper json) {
+        this.ingest = ingest;
+        this.catalog = catalog;
+        this.parts = parts;
+        this.limits = limits;
+        this.json = json;
+    }
+
+    @PutMapping(path = "/images/{id}", consumes = MediaType.MULTIPART_FORM_DATA_VALUE,
+            produces = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(summary = "Add or replace an image",
+            description = "Multipart: `image` (PNG, JPEG, GIF or BMP) and optional `metadata` (a JSON object). "
+                    + "201 when the id is new, 200 when it replaced an image. Acknowledged only after commit.")
+    ResponseEntity<ImageResponse> put(@PathVariable String collection, @PathVariable String id,
+            @RequestPart("image") MultipartFile image,
+            @Parameter(description = "a JSON object, e.g. {\"label\":\"shoe\"}") @RequestPart(name = "metadata", required = false) String metadata) {
+        String metadataJson = parts.metadata(metadata);
+        UpsertResult result = ingest.put(collection, id, parts.bytes(image), metadataJson);
+        ImageResponse body = ImageResponse.of(result.record(), metadataNode(result.record()), false);
+        return result.created()
+                ? ResponseEntity.created(URI.create("/api/v1/collections/" + collection + "/images/" + id)).body(body)
+                : ResponseEntity.ok(body);
+    }
+
+    @GetMapping(path = "/images/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(summary = "Get an image's record", description = "`includeVector=true` adds the stored embedding.")
+    ImageResponse get(@PathVariable String collection, @PathVariable String id,
+            @RequestParam(defaultValue = "false") boolean includeVector) {
+        ImageRecord record = catalog.image(collection, id);
+        return ImageResponse.of(record, metadataNode(record), includeVector);
+    }
+
+    @DeleteMapping("/images/{id}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    @Operation(summary = "Delete an image")
+    void delete(@PathVariable String collection, @PathVariable String id) {
+        catalog.deleteImage(collection, id);
+    }
+
+    @PostMapping(path = "/images:batch", consumes = MediaType.MULTIPART_FORM_DATA_VALUE,
+            produces = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(summary = "Add or replace many images",
+            description = "Repeat the `image` part; each file's name without extension is its id. A part that is "
+                    + "a zip archive is expanded, each entry's base name without extension being the id. Optional "
+                    + "`metadata`: a JSON object of id → metadata object. Answers per item: created, updated or "
+                    + "failed with the reason; the other items are stored.")
+    BatchResult batch(@PathVariable String collection, @RequestPart("image") List<MultipartFile> image,
+            @RequestPart(name = "metadata", required = false) String metadata) {
+        catalog.collection(collection);
+        Map<String, String> metadataById = parts.batchMetadata(metadata);
+        parts.requireImageCount(image.size());
+        List<BatchItem> items = new ArrayList<>();
+        for (MultipartFile file : image) {
+            byte[] bytes = parts.bytes(file);
+            if (ZipArchive.isZip(bytes)) {
+                for (ZipArchive.Entry entry : ZipArchive.expand(bytes, limits)) {
+                    items.add(new BatchItem(entry.name(), entry.bytes(), metadataById.get(entry.name())));
+                }
+            } else {
+                String id = idFromFileName(file.getOriginalFilename());
+                items.add(new BatchItem(id, bytes, metadataById.get(id)));
+            }
+        }
+        parts.requireImageCount(items.size());
+        return ingest.putAll(collection, items);
+    }
+
+    private JsonNode metadataNode(ImageRecord record) {
+        return record.metadataJson() == null ? json.createObjectNode() : json.readTree(record.metadataJson());
+    }
+
+    private static String idFromFileName(String fileName) {
+        if (fileName == null) {
+            return null;
+        }
+        String base = fileName.substring(Math.max(fileName.lastIndexOf('/'), fileName.lastIndexOf('\\')) + 1);
+        int dot = base.lastIndexOf('.');
+        return dot > 0 ? base.substring(0, dot) : base;
+    }
+}

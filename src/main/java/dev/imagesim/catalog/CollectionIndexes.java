@@ -1,0 +1,161 @@
+package dev.imagesim.catalog;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.annotation.PreDestroy;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+import dev.imagesim.DataDirectory;
+import dev.imagesim.index.HnswlibVectorIndex;
+import dev.imagesim.index.IndexProperties;
+import dev.imagesim.index.IndexSnapshot;
+
+/**
+ * The live index of every collection. At start each one is loaded from its snapshot and brought up to date
+ * by replaying the catalog rows newer than the snapshot; a missing, damaged or mismatched snapshot means a
+ * rebuild from the catalog. Snapshots are written after a number of changes, on a timer, and at shutdown.
+ */
+@Component
+class CollectionIndexes {
+
+    private static final Logger log = LoggerFactory.getLogger(CollectionIndexes.class);
+
+    private final Map<String, LiveIndex> indexes = new ConcurrentHashMap<>();
+    private final Path directory;
+    private final ImageRepository images;
+    private final IndexProperties properties;
+
+    CollectionIndexes(DataDirectory dataDirectory, CollectionRepository collections, ImageRepository images,
+            IndexProperties properties) {
+        this.directory = dataDirectory.subdirectory("indexes");
+        this.images = images;
+        this.properties = properties;
+        for (Collection collection : collections.findAll()) {
+            indexes.put(collection.name(), load(collection));
+        }
+    }
+
+    LiveIndex get(String collection) {
+        LiveIndex live = indexes.get(collection);
+        if (live == null) {
+            throw new IllegalStateException("no live index for collection " + collection);
+        }
+        return live;
+    }
+
+    /** Starts an empty index for a new collection, discarding any snapshot left by an earlier namesake. */
+    void create(Collection collection) {
+        deleteSnapshot(collection.name());
+        indexes.put(collection.name(), new LiveIndex(
+                HnswlibVectorIndex.create(collection.index(), collection.distance(), collection.dimension()), 0));
+    }
+
+    void drop(String collection) {
+        indexes.remove(collection);
+        deleteSnapshot(collection);
+    }
+
+    /** Call after applying a change with the write lock held: snapshots when enough changes piled up. */
+    void afterChange(String collection, LiveIndex live) {
+        if (live.changesSinceSnapshot() >= properties.snapshotEveryWrites()) {
+            snapshot(collection, live);
+        }
+    }
+
+    @Scheduled(fixedDelayString = "${imagesim.index.snapshot-interval-seconds:60}", timeUnit = java.util.concurrent.TimeUnit.SECONDS)
+    void snapshotChanged() {
+        indexes.forEach((name, live) -> {
+            if (live.changesSinceSnapshot() > 0) {
+                live.writeLock.lock();
+                try {
+                    snapshot(name, live);
+                } finally {
+                    live.writeLock.unlock();
+                }
+            }
+        });
+    }
+
+    @PreDestroy
+    void snapshotAtShutdown() {
+        snapshotChanged();
+    }
+
+    private void snapshot(String collection, LiveIndex live) {
+        if (!indexes.containsKey(collection)) {
+            return;
+        }
+        try {
+            IndexSnapshot.write(snapshotFile(collection), live.index, live.appliedSequence());
+            live.snapshotted();
+        } catch (IOException e) {
+            // The catalog still holds every change; the next start replays from the previous snapshot.
+            log.error("cannot write the index snapshot of collection {}: {}", collection, e.toString());
+        }
+    }
+
+    private LiveIndex load(Collection collection) {
+        Path file = snapshotFile(collection.name());
+        HnswlibVectorIndex index = null;
+        long sequence = 0;
+        if (Files.exists(file)) {
+            try {
+                IndexSnapshot snapshot = IndexSnapshot.read(file);
+                if (matches(snapshot.index(), collection)) {
+                    index = snapshot.index();
+                    sequence = snapshot.sequence();
+                } else {
+                    log.warn("index snapshot of collection {} does not match its settings; rebuilding", collection.name());
+                }
+            } catch (IOException | RuntimeException e) {
+                log.warn("index snapshot of collection {} is damaged ({}); rebuilding from the catalog",
+                        collection.name(), e.toString());
+            }
+        }
+        if (index == null) {
+            index = HnswlibVectorIndex.create(collection.index(), collection.distance(), collection.dimension());
+            sequence = 0;
+        }
+        LiveIndex live = new LiveIndex(index, sequence);
+        long[] replayed = {0};
+        HnswlibVectorIndex target = index;
+        images.changesAfter(collection.name(), sequence, change -> {
+            if (change.vector() == null) {
+                target.remove(change.id(), change.sequence());
+            } else {
+                target.upsert(change.id(), change.vector(), change.sequence());
+            }
+            live.applied(change.sequence());
+            replayed[0]++;
+        });
+        log.info("collection {}: index of {} vectors loaded from sequence {}, {} newer changes replayed",
+                collection.name(), index.size(), sequence, replayed[0]);
+        return live;
+    }
+
+    private static boolean matches(HnswlibVectorIndex index, Collection collection) {
+        return index.dimension() == collection.dimension()
+                && index.distance() == collection.distance()
+                && index.parameters().equals(collection.index());
+    }
+
+    private Path snapshotFile(String collection) {
+        return directory.resolve(collection + ".snapshot");
+    }
+
+    private void deleteSnapshot(String collection) {
+        try {
+            Files.deleteIfExists(snapshotFile(collection));
+        } catch (IOException e) {
+            log.warn("cannot delete the index snapshot of collection {}: {}", collection, e.toString());
+        }
+    }
+}

@@ -1,0 +1,13 @@
+package dev.imagesim.catalog;
+
+import java.time.Instant;
+
+/**
+ * A stored image: its embedding, metadata (a JSON object as text) and a pointer to the original bytes.
+ *
+ * @param sequence the collection sequence number of the write that produced this version
+ */
+public record ImageRecord(String collection, String id, long sequence, String modelId, float[] vector,
+        String metadataJson, String blobSha256, String contentType, int width, int height, Instant createdAt,
+        Instant updatedAt) {
+}

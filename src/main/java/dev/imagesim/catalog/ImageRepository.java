@@ -1,0 +1,124 @@
+package dev.imagesim.catalog;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** The {@code images} table, tombstones included. */
+@Repository
+class ImageRepository {
+
+    /** One change for index replay: a live vector, or a delete when {@code vector} is null. */
+    record Change(String id, long sequence, float[] vector) {
+    }
+
+    private static final String COLUMNS = "collection_name, id, seq, model_id, vector, metadata, blob_sha256, "
+            + "content_type, width, height, created_at, updated_at";
+
+    private final JdbcClient jdbc;
+
+    ImageRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Inserts or replaces an image; true when the id was not live before. */
+    boolean upsert(ImageRecord r) {
+        boolean existedLive = jdbc.sql("SELECT COUNT(*) FROM images WHERE collection_name = ? AND id = ? "
+                + "AND deleted = FALSE").params(r.collection(), r.id()).query(Long.class).single() > 0;
+        OffsetDateTime now = OffsetDateTime.ofInstant(r.updatedAt(), ZoneOffset.UTC);
+        int updated = jdbc.sql("UPDATE images SET seq = ?, deleted = FALSE, model_id = ?, vector = ?, metadata = ?, "
+                        + "blob_sha256 = ?, content_type = ?, width = ?, height = ?, updated_at = ?, "
+                        + "created_at = CASE WHEN deleted THEN ? ELSE created_at END "
+                        + "WHERE collection_name = ? AND id = ?")
+                .params(r.sequence(), r.modelId(), VectorCodec.encode(r.vector()), r.metadataJson(), r.blobSha256(),
+                        r.contentType(), r.width(), r.height(), now, now, r.collection(), r.id())
+                .update();
+        if (updated == 0) {
+            jdbc.sql("INSERT INTO images (collection_name, id, seq, deleted, model_id, vector, metadata, blob_sha256, "
+                            + "content_type, width, height, created_at, updated_at) "
+                            + "VALUES (?, ?, ?, FALSE, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                    .params(r.collection(), r.id(), r.sequence(), r.modelId(), VectorCodec.encode(r.vector()),
+                            r.metadataJson(), r.blobSha256(), r.contentType(), r.width(), r.height(), now, now)
+                    .update();
+        }
+        return !existedLive;
+    }
+
+    /** Turns a live image into a tombstone; false when no live image has this id. */
+    boolean markDeleted(String collection, String id, long sequence, java.time.Instant at) {
+        return jdbc.sql("UPDATE images SET deleted = TRUE, seq = ?, vector = NULL, metadata = NULL, updated_at = ? "
+                        + "WHERE collection_name = ? AND id = ? AND deleted = FALSE")
+                .params(sequence, OffsetDateTime.ofInstant(at, ZoneOffset.UTC), collection, id)
+                .update() == 1;
+    }
+
+    boolean existsLive(String collection, String id) {
+        return jdbc.sql("SELECT COUNT(*) FROM images WHERE collection_name = ? AND id = ? AND deleted = FALSE")
+                .params(collection, id).query(Long.class).single() > 0;
+    }
+
+    Optional<ImageRecord> find(String collection, String id) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM images WHERE collection_name = ? AND id = ? AND deleted = FALSE")
+                .params(collection, id).query(ImageRepository::map).optional();
+    }
+
+    /** Metadata JSON of the live images among {@code ids}. */
+    Map<String, String> metadata(String collection, Collection<String> ids) {
+        Map<String, String> metadata = new HashMap<>();
+        if (ids.isEmpty()) {
+            return metadata;
+        }
+        String placeholders = String.join(", ", java.util.Collections.nCopies(ids.size(), "?"));
+        java.util.List<Object> params = new java.util.ArrayList<>(ids.size() + 1);
+        params.add(collection);
+        params.addAll(ids);
+        jdbc.sql("SELECT id, metadata FROM images WHERE collection_name = ? AND deleted = FALSE AND id IN ("
+                        + placeholders + ")")
+                .params(params)
+                .query((ResultSet rs) -> {
+                    metadata.put(rs.getString("id"), rs.getString("metadata"));
+                });
+        return metadata;
+    }
+
+    long countLive(String collection) {
+        return jdbc.sql("SELECT COUNT(*) FROM images WHERE collection_name = ? AND deleted = FALSE")
+                .param(collection).query(Long.class).single();
+    }
+
+    /** Streams every change after {@code afterSequence}, oldest first. */
+    void changesAfter(String collection, long afterSequence, Consumer<Change> consumer) {
+        jdbc.sql("SELECT id, seq, deleted, vector FROM images WHERE collection_name = ? AND seq > ? ORDER BY seq")
+                .params(collection, afterSequence)
+                .query((ResultSet rs) -> {
+                    byte[] vector = rs.getBytes("vector");
+                    consumer.accept(new Change(rs.getString("id"), rs.getLong("seq"),
+                            rs.getBoolean("deleted") || vector == null ? null : VectorCodec.decode(vector)));
+                });
+    }
+
+    private static ImageRecord map(ResultSet rs, int row) throws SQLException {
+        return new ImageRecord(
+                rs.getString("collection_name"),
+                rs.getString("id"),
+                rs.getLong("seq"),
+                rs.getString("model_id"),
+                VectorCodec.decode(rs.getBytes("vector")),
+                rs.getString("metadata"),
+                rs.getString("blob_sha256"),
+                rs.getString("content_type"),
+                rs.getInt("width"),
+                rs.getInt("height"),
+                rs.getObject("created_at", OffsetDateTime.class).toInstant(),
+                rs.getObject("updated_at", OffsetDateTime.class).toInstant());
+    }
+}

@@ -1,0 +1,92 @@
+package dev.imagesim.ingest;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.stereotype.Service;
+
+import dev.imagesim.ImagesimException;
+import dev.imagesim.catalog.Catalog;
+import dev.imagesim.catalog.Collection;
+import dev.imagesim.catalog.Identifiers;
+import dev.imagesim.catalog.StoredImage;
+import dev.imagesim.catalog.UpsertResult;
+import dev.imagesim.embedding.DecodedImage;
+import dev.imagesim.embedding.EmbeddingModel;
+import dev.imagesim.embedding.EmbeddingModels;
+import dev.imagesim.embedding.ImageDecoder;
+import dev.imagesim.embedding.EmbeddingProperties;
+
+/** Adds images to a collection: decode, embed with the collection's model, store. */
+@Service
+public class ImageIngest {
+
+    private final Catalog catalog;
+    private final EmbeddingModels models;
+    private final ImageDecoder decoder;
+    private final int batchSize;
+
+    public ImageIngest(Catalog catalog, EmbeddingModels models, ImageDecoder decoder, EmbeddingProperties properties) {
+        this.catalog = catalog;
+        this.models = models;
+        this.decoder = decoder;
+        this.batchSize = properties.batchSize();
+    }
+
+    /** Stores one image; any problem is thrown and nothing is stored. */
+    public UpsertResult put(String collectionName, String id, byte[] bytes, String metadataJson) {
+        Identifiers.requireImageId(id);
+        Collection collection = catalog.collection(collectionName);
+        DecodedImage decoded = decoder.decode(bytes);
+        float[] vector = models.get(collection.modelId()).embed(List.of(decoded.image()))[0];
+        return catalog.upsertImage(collection.name(), id, stored(bytes, decoded), vector, metadataJson);
+    }
+
+    /**
+     * Stores many images, embedding them in engine-sized batches; an item that fails is reported and the
+     * others go on. Each stored item is committed on its own.
+     */
+    public BatchResult putAll(String collectionName, List<BatchItem> items) {
+        Collection collection = catalog.collection(collectionName);
+        EmbeddingModel model = models.get(collection.modelId());
+        BatchItemResult[] results = new BatchItemResult[items.size()];
+        List<Integer> pending = new ArrayList<>();
+        List<DecodedImage> decoded = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            BatchItem item = items.get(i);
+            try {
+                Identifiers.requireImageId(item.id());
+                decoded.add(decoder.decode(item.bytes()));
+                pending.add(i);
+            } catch (ImagesimException e) {
+                results[i] = BatchItemResult.failed(item.id(), e.code(), e.getMessage());
+            }
+            if (pending.size() == batchSize || (i == items.size() - 1 && !pending.isEmpty())) {
+                store(collection, model, items, pending, decoded, results);
+                pending.clear();
+                decoded.clear();
+            }
+        }
+        return BatchResult.of(List.of(results));
+    }
+
+    private void store(Collection collection, EmbeddingModel model, List<BatchItem> items, List<Integer> pending,
+            List<DecodedImage> decoded, BatchItemResult[] results) {
+        float[][] vectors = model.embed(decoded.stream().map(DecodedImage::image).toList());
+        for (int j = 0; j < pending.size(); j++) {
+            int i = pending.get(j);
+            BatchItem item = items.get(i);
+            try {
+                UpsertResult result = catalog.upsertImage(collection.name(), item.id(),
+                        stored(item.bytes(), decoded.get(j)), vectors[j], item.metadataJson());
+                results[i] = new BatchItemResult(item.id(), result.created() ? "created" : "updated", null);
+            } catch (ImagesimException e) {
+                results[i] = BatchItemResult.failed(item.id(), e.code(), e.getMessage());
+            }
+        }
+    }
+
+    private static StoredImage stored(byte[] bytes, DecodedImage decoded) {
+        return new StoredImage(bytes, decoded.contentType(), decoded.width(), decoded.height());
+    }
+}

@@ -1,0 +1,134 @@
+package dev.imagesim.search;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.stereotype.Service;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.imagesim.ImagesimException;
+import dev.imagesim.RequestLimits;
+import dev.imagesim.catalog.Catalog;
+import dev.imagesim.catalog.Collection;
+import dev.imagesim.embedding.EmbeddingModels;
+import dev.imagesim.embedding.ImageDecoder;
+import dev.imagesim.index.Neighbor;
+import dev.imagesim.index.VectorIndex;
+
+/**
+ * Nearest-neighbour search in a collection by image, stored id or raw vector, with an optional metadata
+ * equality filter. Filtering happens after the index search, widening the candidate list until k matches
+ * are found or the collection is exhausted.
+ */
+@Service
+public class SearchService {
+
+    private static final int WIDEN_FACTOR = 4;
+
+    private final Catalog catalog;
+    private final EmbeddingModels models;
+    private final ImageDecoder decoder;
+    private final RequestLimits limits;
+    private final JsonMapper json;
+
+    public SearchService(Catalog catalog, EmbeddingModels models, ImageDecoder decoder, RequestLimits limits,
+            JsonMapper json) {
+        this.catalog = catalog;
+        this.models = models;
+        this.decoder = decoder;
+        this.limits = limits;
+        this.json = json;
+    }
+
+    public SearchResult byImage(String collectionName, byte[] image, Integer k, Integer ef,
+            Map<String, JsonNode> filter) {
+        long start = System.nanoTime();
+        Collection collection = catalog.collection(collectionName);
+        checkBounds(k, ef);
+        float[] query = models.get(collection.modelId()).embed(List.of(decoder.decode(image).image()))[0];
+        return search(collection, query, k, ef, filter, start);
+    }
+
+    public SearchResult byId(String collectionName, String id, Integer k, Integer ef, Map<String, JsonNode> filter) {
+        long start = System.nanoTime();
+        Collection collection = catalog.collection(collectionName);
+        checkBounds(k, ef);
+        return search(collection, catalog.image(collectionName, id).vector(), k, ef, filter, start);
+    }
+
+    public SearchResult byVector(String collectionName, float[] vector, Integer k, Integer ef,
+            Map<String, JsonNode> filter) {
+        long start = System.nanoTime();
+        Collection collection = catalog.collection(collectionName);
+        checkBounds(k, ef);
+        VectorChecks.requireFinite(vector, "the query vector");
+        if (vector.length != collection.dimension()) {
+            throw ImagesimException.invalid("dimension-mismatch", "the query vector has " + vector.length
+                    + " dimensions; collection '" + collection.name() + "' holds " + collection.dimension());
+        }
+        return search(collection, vector, k, ef, filter, start);
+    }
+
+    private SearchResult search(Collection collection, float[] query, Integer kOrNull, Integer efOrNull,
+            Map<String, JsonNode> filter, long startNanos) {
+        int k = kOrNull == null ? 10 : kOrNull;
+        int ef = efOrNull == null ? collection.index().ef() : efOrNull;
+        VectorIndex index = catalog.index(collection.name());
+        Map<String, JsonNode> conditions = filter == null ? Map.of() : filter;
+        int candidates = conditions.isEmpty() ? k : k * WIDEN_FACTOR;
+        List<SearchHit> hits;
+        while (true) {
+            List<Neighbor> neighbors = index.search(query, candidates, Math.max(ef, candidates));
+            hits = hydrate(collection, neighbors, conditions, k);
+            if (hits.size() >= k || neighbors.size() < candidates || candidates >= index.size()) {
+                break;
+            }
+            candidates = (int) Math.min((long) candidates * WIDEN_FACTOR, index.size());
+        }
+        return new SearchResult(hits, collection.modelId(), (System.nanoTime() - startNanos) / 1_000_000);
+    }
+
+    private List<SearchHit> hydrate(Collection collection, List<Neighbor> neighbors, Map<String, JsonNode> filter,
+            int k) {
+        Map<String, String> metadata = catalog.metadata(collection.name(),
+                neighbors.stream().map(Neighbor::id).toList());
+        List<SearchHit> hits = new ArrayList<>(k);
+        for (Neighbor neighbor : neighbors) {
+            if (hits.size() == k) {
+                break;
+            }
+            if (!metadata.containsKey(neighbor.id())) {
+                continue; // deleted after the index answered
+            }
+            String text = metadata.get(neighbor.id());
+            JsonNode node = text == null ? json.createObjectNode() : json.readTree(text);
+            if (matches(node, filter)) {
+                hits.add(new SearchHit(neighbor.id(), neighbor.distance(),
+                        collection.distance().score(neighbor.distance()), node));
+            }
+        }
+        return hits;
+    }
+
+    private static boolean matches(JsonNode metadata, Map<String, JsonNode> filter) {
+        for (Map.Entry<String, JsonNode> condition : filter.entrySet()) {
+            if (!condition.getValue().equals(metadata.get(condition.getKey()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void checkBounds(Integer k, Integer ef) {
+        if (k != null && (k < 1 || k > limits.maxK())) {
+            throw ImagesimException.invalid("k-out-of-range", "k must be between 1 and " + limits.maxK() + ", was " + k);
+        }
+        if (ef != null && (ef < 1 || ef > limits.maxEf())) {
+            throw ImagesimException.invalid("ef-out-of-range",
+                    "ef must be between 1 and " + limits.maxEf() + ", was " + ef);
+        }
+    }
+}
