@@ -1,0 +1,91 @@
+package dev.imagesim;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The real application on a random port over a given data directory, driven over HTTP with the JDK client.
+ * Closing and starting it again over the same directory is a restart.
+ */
+public final class RunningService implements AutoCloseable {
+
+    /** A response: status, content type and the body parsed as JSON (null when empty). */
+    public record Reply(int status, String contentType, JsonNode json) {
+    }
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final ConfigurableApplicationContext context;
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final String base;
+
+    private RunningService(ConfigurableApplicationContext context) {
+        this.context = context;
+        this.base = "http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port");
+    }
+
+    public static RunningService start(Path dataDir, String... extraArgs) {
+        List<String> args = new ArrayList<>(List.of("--server.port=0", "--server.address=127.0.0.1",
+                "--imagesim.data-dir=" + dataDir));
+        args.addAll(List.of(extraArgs));
+        return new RunningService(new SpringApplicationBuilder(ImagesimApplication.class)
+                .run(args.toArray(String[]::new)));
+    }
+
+    public <T> T bean(Class<T> type) {
+        return context.getBean(type);
+    }
+
+    public Reply get(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).GET().build());
+    }
+
+    public Reply delete(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).DELETE().build());
+    }
+
+    public Reply postJson(String path, String json) {
+        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+    }
+
+    public Reply multipart(String method, String path, Multipart body) {
+        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", body.contentType())
+                .method(method, HttpRequest.BodyPublishers.ofByteArray(body.bytes())).build());
+    }
+
+    public static String json(Object value) {
+        return JSON.writeValueAsString(value);
+    }
+
+    private URI uri(String path) {
+        return URI.create(base + path);
+    }
+
+    private Reply send(HttpRequest request) {
+        try {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            String body = response.body();
+            return new Reply(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
+                    body == null || body.isBlank() ? null : JSON.readTree(body));
+        } catch (Exception e) {
+            throw new IllegalStateException("request " + request.uri() + " failed", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        context.close();
+    }
+}
