@@ -1,0 +1,46 @@
+package dev.imagesim.embedding;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.imagesim.DataDirectory;
+import dev.imagesim.model.DjlRuntime;
+import dev.imagesim.model.ModelBundle;
+import dev.imagesim.model.ModelLoader;
+import dev.imagesim.model.ModelManifest;
+
+/** A TorchScript trunk exported by PyTorch embeds the probe image exactly as PyTorch did. */
+class TorchScriptTrunkTest {
+
+    @Test
+    void djlReproducesThePyTorchEmbeddingOfTheFixture() throws Exception {
+        Path bundleDir = Path.of(getClass().getResource("/models/tiny-torchscript/manifest.json").toURI()).getParent();
+        JsonMapper json = JsonMapper.builder().build();
+        ModelManifest manifest = json.readValue(bundleDir.resolve("manifest.json").toFile(), ModelManifest.class)
+                .validated();
+        ModelLoader loader = new ModelLoader(new DjlRuntime(new DataDirectory(bundleDir), TestEngine.properties()));
+        DecodedImage probe;
+        try (InputStream in = getClass().getResourceAsStream("/models/tiny-torchscript/probe.png")) {
+            probe = new ImageDecoder(TestLimits.defaults()).decode(in.readAllBytes());
+        }
+        JsonNode expected = json.readTree(bundleDir.resolve("expected.json").toFile()).get("embedding");
+
+        try (DjlEmbeddingModel model = new DjlEmbeddingModel(manifest,
+                loader.load(new ModelBundle(bundleDir, manifest)), 1, 8)) {
+            float[] embedding = model.embed(List.of(probe.image()))[0];
+            assertThat(embedding).hasSize(16);
+            for (int i = 0; i < 16; i++) {
+                assertThat((double) embedding[i]).isCloseTo(expected.get(i).asDouble(),
+                        org.assertj.core.data.Offset.offset(1e-4));
+            }
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package dev.imagesim.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+
+import dev.imagesim.DataDirectory;
+
+/**
+ * The trunks have the layouts of their papers: the learnable parameter counts equal torchvision's models
+ * without their classifiers (ResNet: minus the 1000-way fc; VGG: minus the three fully connected layers).
+ */
+class TrunkFactoryTest {
+
+    static NDManager manager;
+
+    @BeforeAll
+    static void engine() throws Exception {
+        String cache = System.getProperty("imagesim.engine.native-cache-dir");
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("trunks");
+        new DjlRuntime(new DataDirectory(dir), new EngineProperties(0, cache == null ? null : java.nio.file.Path.of(cache)));
+        manager = NDManager.newBaseManager();
+    }
+
+    @AfterAll
+    static void close() {
+        manager.close();
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "RESNET18, 11176512, 512",
+        "RESNET34, 21284672, 512",
+        "RESNET50, 23508032, 2048",
+        "VGG11, 9220480, 512",
+        "VGG16, 14714688, 512",
+        "CNN, 388896, 256"})
+    void trunkHasTheStandardLayout(Architecture architecture, long learnableParameters, int channels) {
+        Block trunk = TrunkFactory.trunk(architecture);
+        Shape input = new Shape(2, 3, 64, 64);
+        trunk.initialize(manager, DataType.FLOAT32, input);
+        long count = 0;
+        for (Pair<String, Parameter> p : trunk.getParameters()) {
+            if (p.getValue().requiresGradient()) {
+                count += p.getValue().getArray().size();
+            }
+        }
+        assertThat(count).isEqualTo(learnableParameters);
+        try (NDManager batch = manager.newSubManager()) {
+            NDArray out = trunk.forward(new ParameterStore(batch, false), new NDList(batch.ones(input)), false)
+                    .singletonOrThrow();
+            assertThat(out.getShape().get(0)).isEqualTo(2);
+            assertThat(out.getShape().get(1)).isEqualTo(channels);
+        }
+    }
+}
