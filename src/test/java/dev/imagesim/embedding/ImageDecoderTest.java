@@ -1,0 +1,66 @@
+package dev.imagesim.embedding;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.awt.Color;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.zip.CRC32;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import dev.imagesim.ImagesimException;
+import dev.imagesim.TestImages;
+import dev.imagesim.TestImages.ShapeKind;
+
+class ImageDecoderTest {
+
+    private final ImageDecoder decoder = new ImageDecoder(TestLimits.defaults());
+
+    @ParameterizedTest
+    @ValueSource(strings = {"png", "jpeg", "gif", "bmp"})
+    void decodesTheSupportedFormats(String format) {
+        byte[] bytes = TestImages.encode(TestImages.shape(ShapeKind.SQUARE, Color.BLUE, 40, 0), format);
+        DecodedImage image = decoder.decode(bytes);
+        assertThat(image.width()).isEqualTo(40);
+        assertThat(image.format()).isEqualTo(format);
+    }
+
+    @Test
+    void aDecompressionBombIsRefusedFromItsHeaderBeforeAnyPixelIsAllocated() throws IOException {
+        // A valid PNG signature and IHDR declaring 100000 x 100000 pixels, followed by nothing useful.
+        byte[] bomb = pngHeader(100_000, 100_000);
+        assertThatThrownBy(() -> decoder.decode(bomb))
+                .isInstanceOf(ImagesimException.class)
+                .satisfies(e -> assertThat(((ImagesimException) e).code()).isEqualTo("image-too-many-pixels"));
+    }
+
+    @Test
+    void textIsUnsupported() {
+        assertThatThrownBy(() -> decoder.decode("GIF89a? no".getBytes(StandardCharsets.US_ASCII)))
+                .isInstanceOf(ImagesimException.class);
+    }
+
+    private static byte[] pngHeader(int width, int height) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
+        ByteArrayOutputStream ihdr = new ByteArrayOutputStream();
+        DataOutputStream data = new DataOutputStream(ihdr);
+        data.writeBytes("IHDR");
+        data.writeInt(width);
+        data.writeInt(height);
+        data.write(new byte[] {8, 0, 0, 0, 0});
+        out.writeInt(13);
+        out.write(ihdr.toByteArray());
+        CRC32 crc = new CRC32();
+        crc.update(ihdr.toByteArray());
+        out.writeInt((int) crc.getValue());
+        return bytes.toByteArray();
+    }
+}
