@@ -65,10 +65,6 @@ public final class RunningService implements AutoCloseable {
                 .method(method, HttpRequest.BodyPublishers.ofByteArray(body.bytes())).build());
     }
 
-    public static String json(Object value) {
-        return JSON.writeValueAsString(value);
-    }
-
     private URI uri(String path) {
         return URI.create(base + path);
     }

@@ -128,7 +128,8 @@ public class Catalog {
 
     /** The index to search; safe to use while writes go on. */
     public VectorIndex index(String collectionName) {
-        return indexes.get(collection(collectionName).name()).index;
+        return indexes.find(collectionName).orElseThrow(() -> ImagesimException.notFound("collection-not-found",
+                "no collection named '" + collectionName + "'")).index;
     }
 
     /** Metadata JSON of those ids that are live, for hydrating search results. */

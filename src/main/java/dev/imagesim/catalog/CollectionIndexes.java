@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.annotation.PreDestroy;
@@ -44,11 +45,12 @@ class CollectionIndexes {
     }
 
     LiveIndex get(String collection) {
-        LiveIndex live = indexes.get(collection);
-        if (live == null) {
-            throw new IllegalStateException("no live index for collection " + collection);
-        }
-        return live;
+        return find(collection).orElseThrow(
+                () -> new IllegalStateException("no live index for collection " + collection));
+    }
+
+    Optional<LiveIndex> find(String collection) {
+        return Optional.ofNullable(indexes.get(collection));
     }
 
     /** Starts an empty index for a new collection, discarding any snapshot left by an earlier namesake. */
