@@ -24,6 +24,7 @@ import dev.imagesim.ImagesimException;
 import dev.imagesim.RequestLimits;
 import dev.imagesim.catalog.Catalog;
 import dev.imagesim.catalog.Collection;
+import dev.imagesim.catalog.CollectionInfo;
 import dev.imagesim.embedding.EmbeddingModel;
 import dev.imagesim.embedding.EmbeddingModels;
 import dev.imagesim.index.Distance;
@@ -63,7 +64,7 @@ class CollectionController {
         Collection created = catalog.createCollection(new Collection(request.name(), model.manifest().id(),
                 model.manifest().embeddingDim(), distance, indexParameters(request.index()), 0, Instant.now()));
         return ResponseEntity.created(URI.create("/api/v1/collections/" + created.name()))
-                .body(CollectionResponse.of(catalog.collectionInfo(created.name())));
+                .body(CollectionResponse.of(new CollectionInfo(created, 0)));
     }
 
     @GetMapping(produces = MediaType.APPLICATION_JSON_VALUE)

@@ -32,8 +32,7 @@ class ImageRepository {
 
     /** Inserts or replaces an image; true when the id was not live before. */
     boolean upsert(ImageRecord r) {
-        boolean existedLive = jdbc.sql("SELECT COUNT(*) FROM images WHERE collection_name = ? AND id = ? "
-                + "AND deleted = FALSE").params(r.collection(), r.id()).query(Long.class).single() > 0;
+        boolean existedLive = existsLive(r.collection(), r.id());
         OffsetDateTime now = OffsetDateTime.ofInstant(r.updatedAt(), ZoneOffset.UTC);
         int updated = jdbc.sql("UPDATE images SET seq = ?, deleted = FALSE, model_id = ?, vector = ?, metadata = ?, "
                         + "blob_sha256 = ?, content_type = ?, width = ?, height = ?, updated_at = ?, "
