@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 /** Trunk architectures a model bundle can name. */
 public enum Architecture {
+    /** A two-hidden-layer perceptron (512, 256 units) on the flattened image, for tiny inputs. */
+    @JsonProperty("mlp") MLP(1),
     /** A small four-stage CNN for small inputs (28–64 px). */
     @JsonProperty("cnn") CNN(8),
     /** ResNet-18: basic blocks, stages [2, 2, 2, 2] (He et al. 2016). */

@@ -29,23 +29,36 @@ import ai.djl.nn.pooling.Pool;
 public final class TrunkFactory {
 
     private static final int[] RESNET_FILTERS = {64, 128, 256, 512};
+    private static final int[] MLP_UNITS = {512, 256};
 
     private TrunkFactory() {
     }
 
-    /** The trunk plus embedding head for a DJL-built architecture. */
+    /**
+     * The trunk plus embedding head for a DJL-built architecture. Child 0 is the trunk, so training can
+     * reach its stages; the MLP trunk already ends flat and gets no pooling.
+     */
     public static SequentialBlock embeddingNetwork(Architecture architecture, int embeddingDim) {
-        SequentialBlock network = new SequentialBlock()
-                .add(trunk(architecture))
-                .add(Pool.globalAvgPool2dBlock())
-                .add(Blocks.batchFlattenBlock())
-                .add(Linear.builder().setUnits(embeddingDim).build());
-        return network;
+        SequentialBlock network = new SequentialBlock().add(trunk(architecture));
+        if (architecture != Architecture.MLP) {
+            network.add(Pool.globalAvgPool2dBlock()).add(Blocks.batchFlattenBlock());
+        }
+        return network.add(Linear.builder().setUnits(embeddingDim).build());
     }
 
-    /** The convolutional trunk alone, ending in a feature map. */
+    /** The trunk of an embedding network built by {@link #embeddingNetwork}. */
+    public static SequentialBlock trunkOf(Block embeddingNetwork) {
+        return (SequentialBlock) embeddingNetwork.getChildren().get(0).getValue();
+    }
+
+    /**
+     * The trunk alone, ending in a feature map (a flat vector for the MLP). Its children are the stages,
+     * in order, that transfer learning can freeze: the stem and the four residual stages of a ResNet, the
+     * five convolution groups of VGG, the four conv groups of the small CNN, the two hidden layers of the MLP.
+     */
     public static SequentialBlock trunk(Architecture architecture) {
         return switch (architecture) {
+            case MLP -> mlp();
             case CNN -> smallCnn();
             case RESNET18 -> resnet(new int[] {2, 2, 2, 2}, false);
             case RESNET34 -> resnet(new int[] {3, 4, 6, 3}, false);
@@ -56,34 +69,47 @@ public final class TrunkFactory {
         };
     }
 
+    private static SequentialBlock mlp() {
+        SequentialBlock block = new SequentialBlock();
+        for (int i = 0; i < MLP_UNITS.length; i++) {
+            SequentialBlock layer = i == 0 ? new SequentialBlock().add(Blocks.batchFlattenBlock()) : new SequentialBlock();
+            block.add(layer.add(Linear.builder().setUnits(MLP_UNITS[i]).build()).add(Activation.reluBlock()));
+        }
+        return block;
+    }
+
     private static SequentialBlock smallCnn() {
         SequentialBlock block = new SequentialBlock();
         int[] filters = {32, 64, 128, 256};
         for (int i = 0; i < filters.length; i++) {
-            block.add(conv(filters[i], 3, 1)).add(BatchNorm.builder().build()).add(Activation.reluBlock());
+            SequentialBlock stage = new SequentialBlock()
+                    .add(conv(filters[i], 3, 1)).add(BatchNorm.builder().build()).add(Activation.reluBlock());
             if (i < filters.length - 1) {
-                block.add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)));
+                stage.add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)));
             }
+            block.add(stage);
         }
         return block;
     }
 
     private static SequentialBlock resnet(int[] units, boolean bottleneck) {
-        SequentialBlock block = new SequentialBlock()
+        SequentialBlock block = new SequentialBlock().add(new SequentialBlock()
                 .add(conv(64, 7, 2))
                 .add(BatchNorm.builder().build())
                 .add(Activation.reluBlock())
-                .add(Pool.maxPool2dBlock(new Shape(3, 3), new Shape(2, 2), new Shape(1, 1)));
+                .add(Pool.maxPool2dBlock(new Shape(3, 3), new Shape(2, 2), new Shape(1, 1))));
         int expansion = bottleneck ? 4 : 1;
         int inChannels = 64;
         for (int stage = 0; stage < units.length; stage++) {
             int filters = RESNET_FILTERS[stage];
+            SequentialBlock residualStage = new SequentialBlock();
             for (int unit = 0; unit < units[stage]; unit++) {
                 int stride = stage > 0 && unit == 0 ? 2 : 1;
                 boolean project = stride != 1 || inChannels != filters * expansion;
-                block.add(residualUnit(filters, stride, project, bottleneck));
+                residualStage.add(residualUnit(filters, stride, project, bottleneck));
                 inChannels = filters * expansion;
             }
+            block.add(residualStage);
         }
         return block;
     }
@@ -113,11 +139,12 @@ public final class TrunkFactory {
     private static SequentialBlock vgg(int[][] stages) {
         SequentialBlock block = new SequentialBlock();
         for (int[] stage : stages) {
+            SequentialBlock group = new SequentialBlock();
             for (int filters : stage) {
-                block.add(Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1))
+                group.add(Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1))
                         .setFilters(filters).build()).add(Activation.reluBlock());
             }
-            block.add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)));
+            block.add(group.add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2))));
         }
         return block;
     }

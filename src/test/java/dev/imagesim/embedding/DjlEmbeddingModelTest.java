@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.imagesim.DataDirectory;
+import dev.imagesim.TestEngine;
 import dev.imagesim.TestImages;
 import dev.imagesim.TestImages.ShapeKind;
 import dev.imagesim.index.Distance;

@@ -17,7 +17,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 
-import dev.imagesim.DataDirectory;
+import dev.imagesim.TestEngine;
 
 /**
  * The trunks have the layouts of their papers: the learnable parameter counts equal torchvision's models
@@ -28,10 +28,8 @@ class TrunkFactoryTest {
     static NDManager manager;
 
     @BeforeAll
-    static void engine() throws Exception {
-        String cache = System.getProperty("imagesim.engine.native-cache-dir");
-        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("trunks");
-        new DjlRuntime(new DataDirectory(dir), new EngineProperties(0, cache == null ? null : java.nio.file.Path.of(cache)));
+    static void engine() {
+        TestEngine.start();
         manager = NDManager.newBaseManager();
     }
 
@@ -47,7 +45,8 @@ class TrunkFactoryTest {
         "RESNET50, 23508032, 2048",
         "VGG11, 9220480, 512",
         "VGG16, 14714688, 512",
-        "CNN, 388896, 256"})
+        "CNN, 388896, 256",
+        "MLP, 6423296, 256"})
     void trunkHasTheStandardLayout(Architecture architecture, long learnableParameters, int channels) {
         Block trunk = TrunkFactory.trunk(architecture);
         Shape input = new Shape(2, 3, 64, 64);
@@ -65,5 +64,12 @@ class TrunkFactoryTest {
             assertThat(out.getShape().get(0)).isEqualTo(2);
             assertThat(out.getShape().get(1)).isEqualTo(channels);
         }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"RESNET18, 5", "RESNET50, 5", "VGG16, 5", "CNN, 4", "MLP, 2"})
+    void trunkChildrenAreItsFreezableStages(Architecture architecture, int stages) {
+        Block network = TrunkFactory.embeddingNetwork(architecture, 16);
+        assertThat(TrunkFactory.trunkOf(network).getChildren().size()).isEqualTo(stages);
     }
 }

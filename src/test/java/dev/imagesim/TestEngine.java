@@ -1,0 +1,30 @@
+package dev.imagesim;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import dev.imagesim.model.DjlRuntime;
+import dev.imagesim.model.EngineProperties;
+
+/** Engine settings for tests that build DJL objects by hand: the natives cache Maven sets for all tests. */
+public final class TestEngine {
+
+    private TestEngine() {
+    }
+
+    public static EngineProperties properties() {
+        String cache = System.getProperty("imagesim.engine.native-cache-dir");
+        return new EngineProperties(0, cache == null ? null : Path.of(cache));
+    }
+
+    /** Prepares the offline PyTorch engine with a throw-away data directory. */
+    public static DjlRuntime start() {
+        try {
+            return new DjlRuntime(new DataDirectory(Files.createTempDirectory("engine")), properties());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
