@@ -102,7 +102,7 @@ class ImageController {
         for (MultipartFile file : image) {
             byte[] bytes = parts.bytes(file);
             if (ZipArchive.isZip(bytes)) {
-                for (ZipArchive.Entry entry : ZipArchive.expand(bytes, limits)) {
+                for (ZipArchive.Entry entry : ZipArchive.expand(bytes, ZipArchive.Limits.of(limits))) {
                     items.add(new BatchItem(entry.name(), entry.bytes(), metadataById.get(entry.name())));
                 }
             } else {

@@ -137,6 +137,16 @@ public class Catalog {
         return images.metadata(collectionName, ids);
     }
 
+    /** The originals of every live image of a collection, by id. */
+    public List<StoredOriginal> originals(String collectionName) {
+        return images.originals(collection(collectionName).name());
+    }
+
+    /** The original bytes of a stored image. */
+    public byte[] originalBytes(StoredOriginal original) throws java.io.IOException {
+        return blobs.get(original.blobSha256());
+    }
+
     private long nextSequence(String collection) {
         return collections.nextSequence(collection).orElseThrow(() -> ImagesimException.notFound(
                 "collection-not-found", "collection '" + collection + "' was deleted"));

@@ -89,6 +89,16 @@ class ImageRepository {
         return metadata;
     }
 
+    /** Every live image's blob and metadata, by id. */
+    java.util.List<StoredOriginal> originals(String collection) {
+        return jdbc.sql("SELECT id, blob_sha256, metadata FROM images WHERE collection_name = ? AND deleted = FALSE "
+                        + "ORDER BY id")
+                .param(collection)
+                .query((rs, row) -> new StoredOriginal(rs.getString("id"), rs.getString("blob_sha256"),
+                        rs.getString("metadata")))
+                .list();
+    }
+
     long countLive(String collection) {
         return jdbc.sql("SELECT COUNT(*) FROM images WHERE collection_name = ? AND deleted = FALSE")
                 .param(collection).query(Long.class).single();

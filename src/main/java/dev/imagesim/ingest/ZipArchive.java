@@ -14,13 +14,41 @@ import dev.imagesim.ImagesimException.Kind;
 import dev.imagesim.RequestLimits;
 
 /**
- * Expands a zip upload into named images. Sizes are counted while inflating (headers can lie), so a zip
- * bomb stops at the configured total; entry names only name ids and are never used as paths.
+ * Expands a zip of images in memory. Sizes are counted while inflating (headers can lie), so a zip bomb
+ * stops at the configured limits; entry paths are never used as file paths, and a path that would escape
+ * the archive (zip-slip: {@code ..}, absolute, drive or backslash paths) is refused all the same.
  */
 public final class ZipArchive {
 
-    /** An entry's base name without extension, and its bytes. */
-    public record Entry(String name, byte[] bytes) {
+    /** An entry's path inside the archive, and its bytes. */
+    public record Entry(String path, byte[] bytes) {
+
+        /** The file name without directories and extension. */
+        public String name() {
+            String file = path.substring(path.lastIndexOf('/') + 1);
+            int dot = file.lastIndexOf('.');
+            return dot > 0 ? file.substring(0, dot) : file;
+        }
+
+        /** The name of the directory holding the entry, or "" at the archive root. */
+        public String directory() {
+            int slash = path.lastIndexOf('/');
+            String parent = slash < 0 ? "" : path.substring(0, slash);
+            return parent.substring(parent.lastIndexOf('/') + 1);
+        }
+    }
+
+    /**
+     * @param maxEntries    files in the archive
+     * @param maxEntryBytes inflated bytes of one file
+     * @param maxTotalBytes inflated bytes of all files
+     */
+    public record Limits(int maxEntries, long maxEntryBytes, long maxTotalBytes) {
+
+        public static Limits of(RequestLimits limits) {
+            return new Limits(limits.maxImagesPerRequest(), limits.maxImageSize().toBytes(),
+                    limits.maxZipSize().toBytes());
+        }
     }
 
     private static final byte[] MAGIC = {'P', 'K', 3, 4};
@@ -40,11 +68,14 @@ public final class ZipArchive {
         return true;
     }
 
-    public static List<Entry> expand(byte[] zip, RequestLimits limits) {
+    public static List<Entry> expand(byte[] zip, Limits limits) {
+        return expand(new ByteArrayInputStream(zip), limits);
+    }
+
+    public static List<Entry> expand(InputStream zip, Limits limits) {
         List<Entry> entries = new ArrayList<>();
         long total = 0;
-        long maxTotal = limits.maxZipSize().toBytes();
-        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {
+        try (ZipInputStream in = new ZipInputStream(zip)) {
             ZipEntry entry;
             while ((entry = in.getNextEntry()) != null) {
                 String path = entry.getName();
@@ -52,19 +83,34 @@ public final class ZipArchive {
                 if (entry.isDirectory() || file.isEmpty() || file.startsWith(".") || path.startsWith("__MACOSX/")) {
                     continue;
                 }
-                if (entries.size() == limits.maxImagesPerRequest()) {
-                    throw new ImagesimException(Kind.TOO_LARGE, "too-many-images",
-                            "the zip holds more than " + limits.maxImagesPerRequest() + " images");
+                if (escapes(path)) {
+                    throw ImagesimException.invalid("zip-entry-unsafe",
+                            "zip entry " + path + " points outside the archive");
                 }
-                byte[] bytes = readBounded(in, limits.maxImageSize().toBytes(), maxTotal - total, path);
+                if (entries.size() == limits.maxEntries()) {
+                    throw new ImagesimException(Kind.TOO_LARGE, "too-many-images",
+                            "the zip holds more than " + limits.maxEntries() + " images");
+                }
+                byte[] bytes = readBounded(in, limits.maxEntryBytes(), limits.maxTotalBytes() - total, path);
                 total += bytes.length;
-                int dot = file.lastIndexOf('.');
-                entries.add(new Entry(dot > 0 ? file.substring(0, dot) : file, bytes));
+                entries.add(new Entry(path, bytes));
             }
         } catch (IOException | IllegalArgumentException e) {
             throw ImagesimException.invalid("zip-corrupt", "the zip archive cannot be read: " + e.getMessage());
         }
         return entries;
+    }
+
+    private static boolean escapes(String path) {
+        if (path.startsWith("/") || path.contains("\\") || path.contains(":")) {
+            return true;
+        }
+        for (String part : path.split("/")) {
+            if (part.equals("..")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static byte[] readBounded(InputStream in, long maxEntry, long remainingTotal, String name)
@@ -81,7 +127,7 @@ public final class ZipArchive {
             }
             if (read > remainingTotal) {
                 throw new ImagesimException(Kind.TOO_LARGE, "zip-too-large",
-                        "the zip inflates to more than the configured limit (imagesim.limits.max-zip-size)");
+                        "the zip inflates to more than its allowed total size");
             }
             out.write(buffer, 0, n);
         }

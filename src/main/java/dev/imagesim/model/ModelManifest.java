@@ -5,6 +5,9 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import tools.jackson.databind.JsonNode;
+
+import dev.imagesim.evaluation.ModelEvaluation;
 import dev.imagesim.index.Distance;
 
 /**
@@ -29,6 +32,8 @@ import dev.imagesim.index.Distance;
  * @param parent                the model this one was fine-tuned from
  * @param createdAt             when the bundle was written
  * @param provenance            how the weights were made
+ * @param evaluation            retrieval and verification quality measured after training, or null
+ * @param training              the training request that produced the weights, or null
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ModelManifest(
@@ -48,7 +53,9 @@ public record ModelManifest(
         Double verificationThreshold,
         String parent,
         Instant createdAt,
-        String provenance) {
+        String provenance,
+        ModelEvaluation evaluation,
+        JsonNode training) {
 
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
@@ -78,7 +85,7 @@ public record ModelManifest(
     public ModelManifest installed(String weightsFile, Instant created) {
         return new ModelManifest(id, description, architecture, inputSize, resizeSize, channels, mean, std,
                 embeddingDim, distance, weightsFile, initSeed, trained, verificationThreshold, parent, created,
-                provenance);
+                provenance, evaluation, training);
     }
 
     private static void require(boolean condition, String message) {

@@ -5,11 +5,13 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -23,6 +25,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import dev.imagesim.AtomicFiles;
 import dev.imagesim.DataDirectory;
+import dev.imagesim.ImagesimException;
 
 /**
  * The model bundles the service knows: every directory with a {@code manifest.json} under
@@ -34,6 +37,7 @@ public class ModelRegistry {
 
     private static final Logger log = LoggerFactory.getLogger(ModelRegistry.class);
     private static final String EMBEDDED_DEFAULT = "models/default/" + ModelBundle.MANIFEST_FILE;
+    private static final String STAGING_PREFIX = ".staging-";
     private static final Pattern MODEL_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
     private final Path modelsDirectory;
@@ -44,6 +48,7 @@ public class ModelRegistry {
             ModelLoader loader) {
         this.modelsDirectory = dataDirectory.subdirectory("models");
         this.json = json;
+        removeStaleStaging();
         try {
             this.defaultBundle = properties.defaultBundle() != null
                     ? read(properties.defaultBundle().toAbsolutePath())
@@ -96,6 +101,61 @@ public class ModelRegistry {
             throw new UncheckedIOException(e);
         }
         return bundles;
+    }
+
+    /**
+     * Installs a new bundle: weights and manifest are written into a staging directory that is renamed into
+     * place, so a crash never leaves a half-written model behind a valid id.
+     */
+    public synchronized ModelBundle install(ModelManifest manifest, AtomicFiles.Writer weights) throws IOException {
+        ModelManifest installed = manifest.installed(ModelLoader.PARAMS_FILE, Instant.now()).validated();
+        Path target = modelsDirectory.resolve(installed.id());
+        if (Files.exists(target) || installed.id().equals(defaultBundle.id())) {
+            throw new ImagesimException(ImagesimException.Kind.CONFLICT, "model-exists",
+                    "a model with id '" + installed.id() + "' already exists");
+        }
+        Path staging = modelsDirectory.resolve(STAGING_PREFIX + installed.id() + "-" + UUID.randomUUID());
+        Files.createDirectories(staging);
+        try {
+            AtomicFiles.write(staging.resolve(ModelLoader.PARAMS_FILE), weights);
+            AtomicFiles.write(staging.resolve(ModelBundle.MANIFEST_FILE),
+                    out -> json.writerWithDefaultPrettyPrinter().writeValue(out, installed));
+            Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            deleteRecursively(staging);
+        }
+        log.info("installed model {} in {}", installed.id(), target);
+        return read(target);
+    }
+
+    /** Whether a model id is free for a new bundle. */
+    public boolean isFree(String id) {
+        return MODEL_ID.matcher(id).matches() && !id.equals(defaultBundle.id())
+                && !Files.exists(modelsDirectory.resolve(id));
+    }
+
+    private void removeStaleStaging() {
+        try (Stream<Path> entries = Files.list(modelsDirectory)) {
+            entries.filter(p -> p.getFileName().toString().startsWith(STAGING_PREFIX)).forEach(p -> {
+                log.info("removing an unfinished model installation {}", p);
+                deleteRecursively(p);
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void deleteRecursively(Path path) {
+        if (!Files.exists(path)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(path)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            log.warn("cannot remove {}: {}", path, e.getMessage());
+        }
     }
 
     private ModelBundle read(Path directory) throws IOException {

@@ -58,7 +58,7 @@ class DjlEmbeddingModelTest {
         float[] mean = channels == 1 ? new float[] {0.5f} : new float[] {0.5f, 0.5f, 0.5f};
         float[] std = channels == 1 ? new float[] {0.25f} : new float[] {0.25f, 0.25f, 0.25f};
         return new ModelManifest("test-" + architecture.name().toLowerCase(), "test", architecture, size, size,
-                channels, mean, std, dim, Distance.COSINE, null, 7L, false, null, null, null, "test");
+                channels, mean, std, dim, Distance.COSINE, null, 7L, false, null, null, null, "test", null, null);
     }
 
     @Test

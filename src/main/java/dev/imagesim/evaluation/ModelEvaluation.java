@@ -1,0 +1,13 @@
+package dev.imagesim.evaluation;
+
+/**
+ * How a trained model did on images it was not trained on.
+ *
+ * @param seenClasses    leave-one-out retrieval among validation images of the training classes
+ * @param heldOutClasses leave-one-out retrieval among images of classes never trained on; null without any
+ * @param verification   pair verification on the validation images (held-out ones when there is no
+ *                       validation split), whose threshold the model uses for match decisions
+ */
+public record ModelEvaluation(RetrievalMetrics seenClasses, RetrievalMetrics heldOutClasses,
+        VerificationMetrics verification) {
+}

@@ -1,0 +1,341 @@
+package dev.imagesim.training;
+
+import java.io.BufferedOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.function.BooleanSupplier;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.util.Pair;
+
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.imagesim.evaluation.ModelEvaluation;
+import dev.imagesim.evaluation.RetrievalEvaluator;
+import dev.imagesim.evaluation.RetrievalMetrics;
+import dev.imagesim.evaluation.VerificationEvaluator;
+import dev.imagesim.evaluation.VerificationMetrics;
+import dev.imagesim.evaluation.VerificationPairs;
+import dev.imagesim.index.Distance;
+import dev.imagesim.model.ModelLoader;
+import dev.imagesim.model.ModelManifest;
+import dev.imagesim.model.TrunkFactory;
+import dev.imagesim.training.data.BatchSampler;
+import dev.imagesim.training.data.DatasetSplit;
+import dev.imagesim.training.data.ImageDataset;
+import dev.imagesim.training.data.TensorBatches;
+import dev.imagesim.training.objective.CenterLossObjective;
+import dev.imagesim.training.objective.Objective;
+import dev.imagesim.training.objective.ObjectiveLoss;
+
+/**
+ * One training job's work: build the network (from scratch or from a parent model), train it epoch by
+ * epoch with the requested objective, evaluate and checkpoint after each epoch, and finally calibrate the
+ * verification threshold. The caller installs the result as a model.
+ *
+ * <p>Each iteration's arrays live in a sub-manager closed at the end of the iteration, so native memory
+ * does not grow with the number of iterations.
+ */
+final class TrainingRun {
+
+    /** What a finished run leaves: the trained embedding network's parameters and its evaluation. */
+    record Result(byte[] weights, ModelEvaluation evaluation, List<EpochReport> reports) {
+    }
+
+    private static final int VERIFICATION_PAIRS = 20_000;
+
+    private final TrainingPlan plan;
+    private final ImageDataset dataset;
+    private final TrainingProperties properties;
+    private final Path workDirectory;
+    private final JsonMapper json;
+    private final String engineName;
+    private final ModelLoader loader;
+
+    TrainingRun(TrainingPlan plan, ImageDataset dataset, TrainingProperties properties, Path workDirectory,
+            JsonMapper json, String engineName, ModelLoader loader) {
+        this.loader = loader;
+        this.plan = plan;
+        this.dataset = dataset;
+        this.properties = properties;
+        this.workDirectory = workDirectory;
+        this.json = json;
+        this.engineName = engineName;
+    }
+
+    Result run(TrainingListener listener, BooleanSupplier cancelled) throws IOException {
+        TrainingRequest request = plan.request();
+        ModelManifest manifest = plan.manifest();
+        long seed = request.seed();
+        DatasetSplit split = DatasetSplit.of(dataset, request.dataset().heldOutClasses(),
+                request.dataset().validationFraction(), seed);
+        if (split.train().length < 2) {
+            throw new TrainingFailure("the training split holds " + split.train().length + " images; at least 2 are needed");
+        }
+        Objective objective = ObjectiveFactory.create(request, dataset.classes().size());
+        BatchSampler sampler = objective.usesLabels()
+                ? BatchSampler.pk(dataset, split.train(), request.batch().p(), request.batch().k(), seed)
+                : BatchSampler.shuffled(split.train(), request.batch().p() * request.batch().k(), seed);
+        if (objective.usesLabels() && distinctLabels(split.train()) < 2) {
+            throw new TrainingFailure("a " + request.objective().type().wireName()
+                    + " objective needs at least two training classes");
+        }
+        TensorBatches tensors = new TensorBatches(dataset, manifest);
+        int channels = manifest.channels();
+        int size = manifest.inputSize();
+        Engine.getEngine(engineName).setRandomSeed((int) seed);
+
+        SequentialBlock embedding = TrunkFactory.embeddingNetwork(manifest.architecture(), manifest.embeddingDim());
+        TrainingNetwork network = new TrainingNetwork(embedding, objective.head().orElse(null));
+        Set<String> backbone = parameterIds(TrunkFactory.trunkOf(embedding));
+        Optimizer adam = Optimizer.adam().optLearningRateTracker(new GroupLearningRate(
+                request.learningRate().floatValue(), request.trunk().backboneLearningRateMultiplier().floatValue(),
+                backbone)).build();
+        Device device = device(request.device());
+        try (Model model = Model.newInstance("training", device, engineName)) {
+            model.setBlock(network);
+            // The objectives compute their own loss; DJL's config requires a Loss object, which stays unused.
+            DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.l2Loss()).optOptimizer(adam)
+                    .optDevices(new Device[] {device});
+            try (Trainer trainer = model.newTrainer(config)) {
+                int batchSize = sampler.epoch(0).get(0).length;
+                trainer.initialize(new Shape(batchSize, channels, size, size));
+                if (plan.parent() != null) {
+                    copyParent(embedding);
+                }
+                freeze(TrunkFactory.trunkOf(embedding), request.trunk().freezeStages());
+                Optional<Checkpoint> checkpoint = Checkpoint.read(workDirectory, json);
+                List<EpochReport> reports = new ArrayList<>();
+                int startEpoch = 0;
+                if (checkpoint.isPresent()) {
+                    checkpoint.get().restore(workDirectory, network, model.getNDManager());
+                    if (objective instanceof CenterLossObjective center && checkpoint.get().centres() != null) {
+                        center.restoreCentres(checkpoint.get().centres());
+                    }
+                    reports.addAll(checkpoint.get().reports());
+                    startEpoch = checkpoint.get().epochsDone();
+                }
+                SplitEmbedder embedder = new SplitEmbedder(embedding, tensors, trainer.getManager(), channels, size);
+                int[] validation = DatasetSplit.sample(split.validation(), properties.maxEvaluationImages(), seed);
+                int[] heldOut = DatasetSplit.sample(split.heldOut(), properties.maxEvaluationImages(), seed);
+                Meter meter = new Meter(request.epochs(), sampler.batchesPerEpoch(), startEpoch);
+                for (int epoch = startEpoch; epoch < request.epochs(); epoch++) {
+                    EpochReport report = trainEpoch(trainer, objective, sampler, tensors, epoch, meter, listener,
+                            cancelled, new Shape(channels, size, size));
+                    report = new EpochReport(report.epoch(), report.loss(), report.activeFraction(),
+                            retrieval(embedder, validation), retrieval(embedder, heldOut), report.seconds());
+                    reports.add(report);
+                    Checkpoint.write(workDirectory, json, network, epoch + 1,
+                            objective instanceof CenterLossObjective center ? center.centres() : null, reports);
+                    listener.epochFinished(report, meter.progress(epoch + 1, sampler.batchesPerEpoch(), report.loss(),
+                            report.activeFraction()));
+                }
+                EpochReport last = reports.get(reports.size() - 1);
+                ModelEvaluation evaluation = new ModelEvaluation(last.seenClasses(), last.heldOutClasses(),
+                        verification(embedder, validation.length > 0 ? validation : heldOut, seed));
+                return new Result(weights(embedding), evaluation, reports);
+            }
+        }
+    }
+
+    private EpochReport trainEpoch(Trainer trainer, Objective objective, BatchSampler sampler, TensorBatches tensors,
+            int epoch, Meter meter, TrainingListener listener, BooleanSupplier cancelled, Shape imageShape) {
+        List<int[]> batches = sampler.epoch(epoch);
+        double lossSum = 0;
+        double activeSum = 0;
+        int activeCount = 0;
+        long started = System.nanoTime();
+        for (int i = 0; i < batches.size(); i++) {
+            if (cancelled.getAsBoolean()) {
+                throw new CancellationException("cancelled at epoch " + (epoch + 1) + ", iteration " + i);
+            }
+            int[] batch = batches.get(i);
+            int[] labels = tensors.labels(batch);
+            float loss;
+            try (NDManager scope = trainer.getManager().newSubManager()) {
+                NDArray clean = scope.create(
+                        tensors.augmented(batch, plan.request().augmentation(), plan.request().seed() * 7919 + epoch * 100_003L + i),
+                        new Shape(batch.length, imageShape.get(0), imageShape.get(1), imageShape.get(2)));
+                float[][] embedded;
+                ObjectiveLoss value;
+                try (GradientCollector collector = trainer.newGradientCollector()) {
+                    NDList out = trainer.forward(new NDList(objective.corrupt(clean)));
+                    value = objective.loss(out.get(0), out.size() > 1 ? out.get(1) : null, clean, labels);
+                    collector.backward(value.value());
+                    embedded = objective instanceof CenterLossObjective ? rows(out.get(0)) : null;
+                }
+                loss = value.value().getFloat();
+                if (!Float.isFinite(loss)) {
+                    throw new TrainingFailure("the loss became " + loss + " at epoch " + (epoch + 1) + ", iteration "
+                            + (i + 1) + "; lower the learning rate");
+                }
+                trainer.step();
+                if (embedded != null) {
+                    objective.afterStep(embedded, labels);
+                }
+                if (!Double.isNaN(value.activeFraction())) {
+                    activeSum += value.activeFraction();
+                    activeCount++;
+                }
+            }
+            lossSum += loss;
+            meter.iterationDone(batch.length);
+            listener.progress(meter.progress(epoch + 1, i + 1, lossSum / (i + 1),
+                    activeCount == 0 ? null : activeSum / activeCount));
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        return new EpochReport(epoch + 1, lossSum / batches.size(), activeCount == 0 ? null : activeSum / activeCount,
+                null, null, seconds);
+    }
+
+    private RetrievalMetrics retrieval(SplitEmbedder embedder, int[] indices) {
+        if (indices.length < 2 || distinctLabels(indices) < 2) {
+            return null;
+        }
+        return RetrievalEvaluator.evaluate(embedder.embed(indices), labels(indices), Distance.COSINE);
+    }
+
+    private VerificationMetrics verification(SplitEmbedder embedder, int[] indices, long seed) {
+        if (indices.length < 2 || distinctLabels(indices) < 2) {
+            return null;
+        }
+        VerificationPairs pairs = VerificationPairs.sample(embedder.embed(indices), labels(indices), Distance.COSINE,
+                VERIFICATION_PAIRS, seed);
+        if (pairs.positive().length == 0) {
+            return null;
+        }
+        return VerificationEvaluator.evaluate(pairs.positive(), pairs.negative(), properties.targetFalseAcceptRate());
+    }
+
+    /** Copies the parent model's weights: the whole network when the head fits, else the trunk only. */
+    private void copyParent(SequentialBlock embedding) throws IOException {
+        ModelManifest parent = plan.parent().manifest();
+        try (Model parentModel = loader.load(plan.parent())) {
+            Block source = parentModel.getBlock();
+            boolean sameHead = parent.embeddingDim() == plan.manifest().embeddingDim();
+            copy(sameHead ? source : TrunkFactory.trunkOf(source), sameHead ? embedding : TrunkFactory.trunkOf(embedding));
+        }
+    }
+
+    private static void copy(Block from, Block to) {
+        List<Pair<String, Parameter>> source = from.getParameters().stream().toList();
+        List<Pair<String, Parameter>> target = to.getParameters().stream().toList();
+        if (source.size() != target.size()) {
+            throw new TrainingFailure("the parent model's parameters do not match the network");
+        }
+        for (int i = 0; i < source.size(); i++) {
+            NDArray value = source.get(i).getValue().getArray();
+            NDArray into = target.get(i).getValue().getArray();
+            if (!value.getShape().equals(into.getShape())) {
+                throw new TrainingFailure("parameter " + target.get(i).getKey() + " has shape " + into.getShape()
+                        + " but the parent's is " + value.getShape());
+            }
+            into.set(value.toFloatArray());
+        }
+    }
+
+    private static void freeze(SequentialBlock trunk, int stages) {
+        for (int i = 0; i < stages; i++) {
+            trunk.getChildren().get(i).getValue().freezeParameters(true);
+        }
+    }
+
+    private static Set<String> parameterIds(Block block) {
+        Set<String> ids = new HashSet<>();
+        for (Pair<String, Parameter> p : block.getParameters()) {
+            ids.add(p.getValue().getId());
+        }
+        return ids;
+    }
+
+    private static byte[] weights(Block embedding) throws IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(bytes))) {
+            embedding.saveParameters(out);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static float[][] rows(NDArray matrix) {
+        int n = (int) matrix.getShape().get(0);
+        float[] flat = matrix.toFloatArray();
+        int dim = flat.length / n;
+        float[][] rows = new float[n][];
+        for (int i = 0; i < n; i++) {
+            rows[i] = java.util.Arrays.copyOfRange(flat, i * dim, (i + 1) * dim);
+        }
+        return rows;
+    }
+
+    private int distinctLabels(int[] indices) {
+        return (int) java.util.Arrays.stream(labels(indices)).distinct().count();
+    }
+
+    private int[] labels(int[] indices) {
+        int[] labels = new int[indices.length];
+        for (int i = 0; i < indices.length; i++) {
+            labels[i] = dataset.label(indices[i]);
+        }
+        return labels;
+    }
+
+    private Device device(TrainingDevice requested) {
+        boolean gpu = Engine.getEngine(engineName).getGpuCount() > 0;
+        if (requested == TrainingDevice.GPU && !gpu) {
+            throw new TrainingFailure("device gpu was requested but the engine sees no GPU");
+        }
+        return requested != TrainingDevice.CPU && gpu ? Device.gpu() : Device.cpu();
+    }
+
+    /** Throughput and ETA over the iterations of this run (a resumed run measures afresh). */
+    private static final class Meter {
+        private final int epochs;
+        private final int iterationsPerEpoch;
+        private final long totalIterations;
+        private final long started = System.nanoTime();
+        private long iterations;
+        private long samples;
+        private long done;
+
+        Meter(int epochs, int iterationsPerEpoch, int startEpoch) {
+            this.epochs = epochs;
+            this.iterationsPerEpoch = iterationsPerEpoch;
+            this.totalIterations = (long) epochs * iterationsPerEpoch;
+            this.done = (long) startEpoch * iterationsPerEpoch;
+        }
+
+        void iterationDone(int batchSize) {
+            iterations++;
+            done++;
+            samples += batchSize;
+        }
+
+        TrainingProgress progress(int epoch, int iteration, Double loss, Double activeFraction) {
+            double seconds = (System.nanoTime() - started) / 1e9;
+            Long eta = iterations == 0 ? null : Math.round(seconds / iterations * (totalIterations - done));
+            return new TrainingProgress(100.0 * done / totalIterations, epoch, epochs, iteration, iterationsPerEpoch,
+                    loss, activeFraction, seconds > 0 ? samples / seconds : 0, eta);
+        }
+    }
+}
