@@ -65,6 +65,26 @@ public final class RunningService implements AutoCloseable {
                 .method(method, HttpRequest.BodyPublishers.ofByteArray(body.bytes())).build());
     }
 
+    /** Reads a server-sent event stream to its end and returns each event's JSON data. */
+    public List<JsonNode> events(String path, java.time.Duration timeout) {
+        HttpRequest request = HttpRequest.newBuilder(uri(path)).header("Accept", "text/event-stream")
+                .timeout(timeout).GET().build();
+        try {
+            HttpResponse<java.util.stream.Stream<String>> response = http.send(request,
+                    HttpResponse.BodyHandlers.ofLines());
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("events " + path + " answered " + response.statusCode());
+            }
+            try (java.util.stream.Stream<String> lines = response.body()) {
+                return lines.filter(line -> line.startsWith("data:"))
+                        .map(line -> JSON.readTree(line.substring(5).trim()))
+                        .toList();
+            }
+        } catch (java.io.IOException | InterruptedException e) {
+            throw new IllegalStateException("events " + path + " failed", e);
+        }
+    }
+
     private URI uri(String path) {
         return URI.create(base + path);
     }

@@ -12,7 +12,10 @@ import org.springframework.web.bind.annotation.RestController;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
+import tools.jackson.databind.JsonNode;
+
 import dev.imagesim.ImagesimException;
+import dev.imagesim.evaluation.ModelEvaluation;
 import dev.imagesim.model.ModelBundle;
 import dev.imagesim.model.ModelManifest;
 import dev.imagesim.model.ModelRegistry;
@@ -22,15 +25,20 @@ import dev.imagesim.model.ModelRegistry;
 @Tag(name = "Models", description = "Installed model bundles")
 class ModelController {
 
-    /** A model as the API shows it: its manifest and whether it is the default. */
+    /**
+     * A model as the API shows it: its manifest and whether it is the default.
+     *
+     * @param evaluation retrieval (seen and held-out classes) and verification measured after training
+     * @param training   the training request that made it, with every default filled in
+     */
     record ModelResponse(String id, String description, String architecture, int inputSize, int channels,
             int embeddingDim, String distance, boolean trained, Double verificationThreshold, String parent,
-            Instant createdAt, String provenance, boolean isDefault) {
+            Instant createdAt, String provenance, ModelEvaluation evaluation, JsonNode training, boolean isDefault) {
 
         static ModelResponse of(ModelManifest m, boolean isDefault) {
             return new ModelResponse(m.id(), m.description(), m.architecture().name().toLowerCase(), m.inputSize(),
                     m.channels(), m.embeddingDim(), m.distance().wireName(), m.trained(), m.verificationThreshold(),
-                    m.parent(), m.createdAt(), m.provenance(), isDefault);
+                    m.parent(), m.createdAt(), m.provenance(), m.evaluation(), m.training(), isDefault);
         }
     }
 

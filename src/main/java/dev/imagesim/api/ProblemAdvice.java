@@ -37,6 +37,7 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
             case TOO_LARGE -> HttpStatus.CONTENT_TOO_LARGE;
             case UNSUPPORTED_MEDIA -> HttpStatus.UNSUPPORTED_MEDIA_TYPE;
             case UNPROCESSABLE -> HttpStatus.UNPROCESSABLE_CONTENT;
+            case TOO_MANY -> HttpStatus.TOO_MANY_REQUESTS;
             case UNAVAILABLE -> HttpStatus.SERVICE_UNAVAILABLE;
         };
         if (status.is5xxServerError()) {

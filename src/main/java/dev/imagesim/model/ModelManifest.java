@@ -88,6 +88,13 @@ public record ModelManifest(
                 provenance, evaluation, training);
     }
 
+    /** This manifest completed with what training produced; the seed no longer describes the weights. */
+    public ModelManifest withTrainingResult(ModelEvaluation result, Double threshold, String how,
+            JsonNode request) {
+        return new ModelManifest(id, description, architecture, inputSize, resizeSize, channels, mean, std,
+                embeddingDim, distance, weights, null, true, threshold, parent, createdAt, how, result, request);
+    }
+
     private static void require(boolean condition, String message) {
         if (!condition) {
             throw new IllegalArgumentException("invalid model manifest: " + message);

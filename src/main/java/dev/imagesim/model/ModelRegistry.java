@@ -25,6 +25,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import dev.imagesim.AtomicFiles;
 import dev.imagesim.DataDirectory;
+import dev.imagesim.Directories;
 import dev.imagesim.ImagesimException;
 
 /**
@@ -122,7 +123,7 @@ public class ModelRegistry {
                     out -> json.writerWithDefaultPrettyPrinter().writeValue(out, installed));
             Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
         } finally {
-            deleteRecursively(staging);
+            Directories.deleteRecursively(staging);
         }
         log.info("installed model {} in {}", installed.id(), target);
         return read(target);
@@ -138,23 +139,10 @@ public class ModelRegistry {
         try (Stream<Path> entries = Files.list(modelsDirectory)) {
             entries.filter(p -> p.getFileName().toString().startsWith(STAGING_PREFIX)).forEach(p -> {
                 log.info("removing an unfinished model installation {}", p);
-                deleteRecursively(p);
+                Directories.deleteRecursively(p);
             });
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void deleteRecursively(Path path) {
-        if (!Files.exists(path)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(path)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            log.warn("cannot remove {}: {}", path, e.getMessage());
         }
     }
 

@@ -86,7 +86,7 @@ class TrainingRunTest {
                 new TrainingProperties(null, 1000, null, 4, 100, 512, 2000, 0.01), directory, json,
                 runtime.engine().getEngineName(), new ModelLoader(runtime));
         List<TrainingProgress> progress = new ArrayList<>();
-        return run.run(new TrainingListener() {
+        TrainingRun.Result result = run.run(new TrainingListener() {
             @Override
             public void progress(TrainingProgress p) {
                 progress.add(p);
@@ -97,5 +97,8 @@ class TrainingRunTest {
                 progress.add(p);
             }
         }, () -> false);
+        assertThat(progress.get(progress.size() - 1).percent()).isEqualTo(100.0);
+        assertThat(progress).extracting(TrainingProgress::percent).isSorted();
+        return result;
     }
 }

@@ -1,0 +1,190 @@
+package dev.imagesim.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Predicate;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import tools.jackson.databind.JsonNode;
+
+import dev.imagesim.FashionMnistSubset;
+import dev.imagesim.Multipart;
+import dev.imagesim.RunningService;
+import dev.imagesim.RunningService.Reply;
+import dev.imagesim.TestImages;
+
+/**
+ * Training jobs over HTTP on the committed Fashion-MNIST training subset: submit and follow the events to
+ * a new model, refuse bad requests, fail on a bad dataset, cancel, and resume after a restart.
+ */
+class TrainingJobTest {
+
+    private static final String JOBS = "/api/v1/training-jobs";
+
+    @TempDir
+    Path dataDir;
+
+    @BeforeEach
+    void dataset() throws IOException {
+        Path fm = Files.createDirectories(dataDir.resolve("datasets/fm"));
+        for (String file : List.of("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz")) {
+            try (InputStream in = getClass().getResourceAsStream("/fashion-mnist/train/" + file)) {
+                Files.copy(in, fm.resolve(file));
+            }
+        }
+    }
+
+    private static String request(String objective, int epochs, String extra) {
+        return """
+                {"dataset":{"type":"idx","path":"fm","heldOutClasses":["8","9"]},
+                 "trunk":{"architecture":"cnn","inputSize":28},
+                 "objective":%s,"embeddingDim":32,"epochs":%d,"batch":{"p":4,"k":8},"seed":7%s}"""
+                .formatted(objective, epochs, extra);
+    }
+
+    @Test
+    void aJobReportsProgressAndInstallsAnEvaluatedModelWithAThreshold() {
+        try (RunningService service = RunningService.start(dataDir)) {
+            Reply submitted = service.postJson(JOBS, request("{\"type\":\"triplet\",\"miner\":\"semi-hard\"}", 2,
+                    ",\"modelId\":\"fm-triplet\""));
+            assertThat(submitted.status()).isEqualTo(202);
+            String id = submitted.json().get("id").asString();
+            assertThat(submitted.json().get("request").get("objective").get("margin").asDouble()).isEqualTo(0.2);
+
+            List<JsonNode> events = service.events(JOBS + "/" + id + "/events", Duration.ofMinutes(5));
+            JsonNode last = events.get(events.size() - 1);
+            assertThat(last.get("state").asString()).isEqualTo("succeeded");
+            assertThat(last.get("percent").asDouble()).isEqualTo(100.0);
+            assertThat(last.get("modelId").asString()).isEqualTo("fm-triplet");
+            assertThat(last.get("lossHistory")).hasSize(2);
+            assertThat(events.stream().filter(e -> e.get("state").asString().equals("running"))
+                    .map(e -> e.get("percent").asDouble()).toList()).isSorted().isNotEmpty();
+            assertThat(last.get("evaluation").get(1).get("heldOutClasses").get("mapAtR").asDouble()).isPositive();
+
+            JsonNode model = service.get("/api/v1/models/fm-triplet").json();
+            assertThat(model.get("trained").asBoolean()).isTrue();
+            assertThat(model.get("verificationThreshold").isNumber()).isTrue();
+            assertThat(model.get("evaluation").get("verification").get("rocAuc").asDouble()).isGreaterThan(0.5);
+
+            List<FashionMnistSubset.Sample> samples = FashionMnistSubset.load();
+            Reply similarity = service.multipart("POST", "/api/v1/similarity?model=fm-triplet", new Multipart()
+                    .image("a", TestImages.encode(samples.get(0).image(), "png"))
+                    .image("b", TestImages.encode(samples.get(1).image(), "png")));
+            assertThat(similarity.status()).isEqualTo(200);
+            assertThat(similarity.json().get("match").isBoolean()).isTrue();
+            assertThat(similarity.json().get("model").asString()).isEqualTo("fm-triplet");
+        }
+    }
+
+    @Test
+    void badRequestsAreRefusedBeforeAnythingIsQueued() {
+        try (RunningService service = RunningService.start(dataDir)) {
+            assertProblem(service.postJson(JOBS, request("{\"type\":\"telepathy\"}", 1, "")), 400, "body-malformed");
+            assertProblem(service.postJson(JOBS, request("{\"type\":\"triplet\"}", 1, "")
+                    .replace("\"fm\"", "\"../../etc\"")), 400, "dataset-path-outside-root");
+            assertProblem(service.postJson(JOBS, request("{\"type\":\"triplet\"}", 1, "")
+                    .replace("\"fm\"", "\"missing\"")), 404, "dataset-not-found");
+            assertProblem(service.postJson(JOBS, request("{\"type\":\"triplet\"}", 0, "")), 400,
+                    "training-request-invalid");
+            assertProblem(service.postJson(JOBS, request("{\"type\":\"triplet\"}", 1,
+                    ",\"trunk\":{\"from\":\"no-such-model\"}").replace("\"trunk\":{\"architecture\":\"cnn\",\"inputSize\":28},", "")),
+                    404, "model-not-found");
+            assertProblem(service.postJson(JOBS, request("{\"type\":\"triplet\"}", 1, ",\"device\":\"gpu\"")), 422,
+                    "gpu-unavailable");
+            assertProblem(service.get(JOBS + "/nope"), 404, "training-job-not-found");
+            assertThat(service.get(JOBS).json()).isEmpty();
+        }
+    }
+
+    @Test
+    void aBadImageInTheDatasetFailsTheJobWithAClearError() throws IOException {
+        Path folder = Files.createDirectories(dataDir.resolve("datasets/folder"));
+        List<FashionMnistSubset.Sample> samples = FashionMnistSubset.load();
+        for (int i = 0; i < 40; i++) {
+            Path classDir = Files.createDirectories(folder.resolve("class-" + samples.get(i * 7).label()));
+            Files.write(classDir.resolve(i + ".png"), TestImages.encode(samples.get(i * 7).image(), "png"));
+        }
+        Files.writeString(folder.resolve("class-0/broken.png"), "not an image", StandardCharsets.UTF_8);
+        try (RunningService service = RunningService.start(dataDir)) {
+            Reply submitted = service.postJson(JOBS, """
+                    {"dataset":{"type":"imagefolder","path":"folder","validationFraction":0},
+                     "trunk":{"architecture":"cnn","inputSize":16,"channels":1},
+                     "objective":{"type":"softmax"},"epochs":3,"batch":{"p":2,"k":4}}""");
+            assertThat(submitted.status()).isEqualTo(202);
+            JsonNode failed = await(service, submitted.json().get("id").asString(), job -> job.get("state").asString()
+                    .equals("failed"));
+            assertThat(failed.get("error").asString()).contains("broken.png");
+            assertThat(service.get("/api/v1/models/" + failed.get("modelId").asString()).status()).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void cancellingARunningJobStopsItWithoutAModel() {
+        try (RunningService service = RunningService.start(dataDir)) {
+            String id = service.postJson(JOBS, request("{\"type\":\"contrastive\"}", 200, "")).json().get("id").asString();
+            await(service, id, job -> job.get("iteration").asInt() > 0);
+            Reply cancelled = service.delete(JOBS + "/" + id);
+            assertThat(cancelled.status()).isEqualTo(202);
+            JsonNode job = await(service, id, j -> j.get("state").asString().equals("cancelled"));
+            assertThat(service.get("/api/v1/models/" + job.get("modelId").asString()).status()).isEqualTo(404);
+            assertProblem(service.delete(JOBS + "/" + id), 409, "training-job-finished");
+            assertThat(dataDir.resolve("training/" + id)).doesNotExist();
+        }
+    }
+
+    @Test
+    void aJobStoppedByARestartIsInterruptedAndResumesFromItsCheckpoint() {
+        String id;
+        double firstEpochLoss;
+        try (RunningService service = RunningService.start(dataDir)) {
+            id = service.postJson(JOBS, request("{\"type\":\"center\"}", 5, "")).json().get("id").asString();
+            JsonNode afterOne = await(service, id, job -> job.get("lossHistory").size() >= 1);
+            firstEpochLoss = afterOne.get("lossHistory").get(0).asDouble();
+        }
+        try (RunningService service = RunningService.start(dataDir)) {
+            JsonNode interrupted = service.get(JOBS + "/" + id).json();
+            assertThat(interrupted.get("state").asString()).isEqualTo("interrupted");
+            assertThat(service.postJson(JOBS + "/" + id + "/resume", "").status()).isEqualTo(202);
+            JsonNode done = await(service, id, job -> job.get("state").asString().equals("succeeded"));
+            assertThat(done.get("lossHistory")).hasSize(5);
+            assertThat(done.get("lossHistory").get(0).asDouble()).isEqualTo(firstEpochLoss);
+            assertProblem(service.postJson(JOBS + "/" + id + "/resume", ""), 409, "training-job-not-interrupted");
+            assertThat(service.get("/api/v1/models/" + done.get("modelId").asString()).status()).isEqualTo(200);
+        }
+    }
+
+    private static JsonNode await(RunningService service, String id, Predicate<JsonNode> condition) {
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode job = service.get(JOBS + "/" + id).json();
+            if (condition.test(job)) {
+                return job;
+            }
+            if (!job.get("state").asString().matches("queued|running") && !condition.test(job)) {
+                throw new AssertionError("job ended in an unexpected state: " + job);
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }
+        throw new AssertionError("timed out waiting for job " + id);
+    }
+
+    private static void assertProblem(Reply reply, int status, String code) {
+        assertThat(reply.status()).as(String.valueOf(reply.json())).isEqualTo(status);
+        assertThat(reply.contentType()).startsWith("application/problem+json");
+        assertThat(reply.json().get("code").asString()).isEqualTo(code);
+    }
+}
