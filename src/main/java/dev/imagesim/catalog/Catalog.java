@@ -1,8 +1,11 @@
 package dev.imagesim.catalog;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
@@ -10,7 +13,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.imagesim.ImagesimException;
 import dev.imagesim.ImagesimException.Kind;
-import dev.imagesim.index.VectorIndex;
+import dev.imagesim.index.HnswlibVectorIndex;
 
 /**
  * Collections and their images. The database is the source of truth: a write is acknowledged only after it
@@ -18,6 +21,9 @@ import dev.imagesim.index.VectorIndex;
  */
 @Service
 public class Catalog {
+
+    /** Code of the refusal of a vector made by a model the collection no longer uses. */
+    public static final String MODEL_CHANGED = "model-changed";
 
     private final CollectionRepository collections;
     private final ImageRepository images;
@@ -71,16 +77,26 @@ public class Catalog {
         }
     }
 
-    /** Stores the image and its vector under {@code id}, replacing any earlier version. */
+    /**
+     * Stores the image and its vector under {@code id}, replacing any earlier version. {@code modelId} names
+     * the model that made the vector: when a re-index has switched the collection to another model since,
+     * the write is refused with code {@code model-changed} and the caller embeds again.
+     */
     public UpsertResult upsertImage(String collectionName, String id, StoredImage image, float[] vector,
-            String metadataJson) {
+            String metadataJson, String modelId) {
         Identifiers.requireImageId(id);
-        Collection collection = collection(collectionName);
-        requireDimension(collection, vector);
+        Collection stored = collection(collectionName);
+        requireDimension(stored, vector);
         String sha = blobs.put(image.bytes());
-        LiveIndex live = indexes.get(collection.name());
+        LiveIndex live = indexes.get(stored.name());
         live.writeLock.lock();
         try {
+            Collection collection = live.generation().collection();
+            if (!collection.modelId().equals(modelId)) {
+                throw new ImagesimException(Kind.CONFLICT, MODEL_CHANGED, "collection '" + collection.name()
+                        + "' now uses model " + collection.modelId() + "; the vector was made by " + modelId);
+            }
+            requireDimension(collection, vector);
             Instant now = Instant.now();
             UpsertResult result = transactions.execute(status -> {
                 long sequence = nextSequence(collection.name());
@@ -88,7 +104,7 @@ public class Catalog {
                         metadataJson, sha, image.contentType(), image.width(), image.height(), now, now);
                 return new UpsertResult(record, images.upsert(record));
             });
-            live.index.upsert(id, vector, result.record().sequence());
+            live.index().upsert(id, vector, result.record().sequence());
             live.applied(result.record().sequence());
             indexes.afterChange(collection.name(), live);
             return result;
@@ -118,7 +134,7 @@ public class Catalog {
             if (sequence == null) {
                 throw imageNotFound(collection.name(), id);
             }
-            live.index.remove(id, sequence);
+            live.index().remove(id, sequence);
             live.applied(sequence);
             indexes.afterChange(collection.name(), live);
         } finally {
@@ -126,10 +142,79 @@ public class Catalog {
         }
     }
 
-    /** The index to search; safe to use while writes go on. */
-    public VectorIndex index(String collectionName) {
+    /**
+     * The collection and its index as one consistent pair: the index holds vectors of exactly the
+     * collection's model, even while a re-index swaps models. Safe to search while writes go on.
+     */
+    public SearchTarget searchTarget(String collectionName) {
+        LiveIndex.Generation generation = live(collectionName).generation();
+        return new SearchTarget(generation.collection(), generation.index());
+    }
+
+    /**
+     * The starting point of a re-index: the applied sequence number, then every live image. Changes after
+     * that sequence number are caught up by {@link #switchModel}.
+     */
+    public ReindexBase reindexBase(String collectionName) {
+        LiveIndex live = live(collectionName);
+        long sequence = live.appliedSequence();
+        return new ReindexBase(live.generation().collection(), sequence, images.originals(collectionName));
+    }
+
+    /**
+     * Second half of a re-index: builds the new model's index from {@code vectors} (one per original of the
+     * base), then, holding the write lock, re-embeds what changed since the base with {@code embed}, stores
+     * every vector with the new model in one transaction and swaps collection and index in one step.
+     * Searches go on against the old pair until the swap; writes wait for the final step.
+     */
+    public Collection switchModel(ReindexBase base, String modelId, int dimension, float[][] vectors,
+            Function<List<StoredOriginal>, float[][]> embed) {
+        String name = base.collection().name();
+        Collection next = base.collection().withModel(modelId, dimension);
+        HnswlibVectorIndex index = HnswlibVectorIndex.create(next.index(), next.distance(), dimension);
+        Map<String, float[]> byId = new LinkedHashMap<>();
+        for (int i = 0; i < vectors.length; i++) {
+            StoredOriginal original = base.originals().get(i);
+            index.upsert(original.id(), vectors[i], original.sequence());
+            byId.put(original.id(), vectors[i]);
+        }
+        LiveIndex live = live(name);
+        live.writeLock.lock();
+        try {
+            List<String> changed = new ArrayList<>();
+            images.changesAfter(name, base.sequence(), change -> {
+                if (change.vector() == null) {
+                    index.remove(change.id(), change.sequence());
+                    byId.remove(change.id());
+                } else {
+                    changed.add(change.id());
+                }
+            });
+            List<StoredOriginal> late = images.originals(name, changed);
+            float[][] lateVectors = late.isEmpty() ? new float[0][] : embed.apply(late);
+            for (int i = 0; i < late.size(); i++) {
+                index.upsert(late.get(i).id(), lateVectors[i], late.get(i).sequence());
+                byId.put(late.get(i).id(), lateVectors[i]);
+            }
+            indexes.forgetSnapshot(name);
+            transactions.executeWithoutResult(status -> {
+                collections.updateModel(name, modelId, dimension);
+                images.replaceVectors(name, new ArrayList<>(byId.keySet()), new ArrayList<>(byId.values()), modelId);
+            });
+            live.replace(new LiveIndex.Generation(next, index));
+            indexes.snapshotNow(name, live);
+            return next;
+        } catch (java.io.IOException e) {
+            throw new ImagesimException(Kind.UNAVAILABLE, "snapshot-unwritable",
+                    "cannot remove the old index snapshot of '" + name + "': " + e.getMessage(), e);
+        } finally {
+            live.writeLock.unlock();
+        }
+    }
+
+    private LiveIndex live(String collectionName) {
         return indexes.find(collectionName).orElseThrow(() -> ImagesimException.notFound("collection-not-found",
-                "no collection named '" + collectionName + "'")).index;
+                "no collection named '" + collectionName + "'"));
     }
 
     /** Metadata JSON of those ids that are live, for hydrating search results. */
@@ -153,7 +238,7 @@ public class Catalog {
     }
 
     private CollectionInfo info(Collection collection) {
-        return new CollectionInfo(collection, indexes.get(collection.name()).index.size());
+        return new CollectionInfo(collection, indexes.get(collection.name()).index().size());
     }
 
     private static void requireDimension(Collection collection, float[] vector) {

@@ -12,4 +12,9 @@ import dev.imagesim.index.IndexParameters;
  */
 public record Collection(String name, String modelId, int dimension, Distance distance, IndexParameters index,
         long lastSequence, Instant createdAt) {
+
+    /** The same collection embedded by another model. */
+    public Collection withModel(String newModelId, int newDimension) {
+        return new Collection(name, newModelId, newDimension, distance, index, lastSequence, createdAt);
+    }
 }

@@ -56,7 +56,7 @@ class CollectionIndexes {
     /** Starts an empty index for a new collection, discarding any snapshot left by an earlier namesake. */
     void create(Collection collection) {
         deleteSnapshot(collection.name());
-        indexes.put(collection.name(), new LiveIndex(
+        indexes.put(collection.name(), new LiveIndex(collection,
                 HnswlibVectorIndex.create(collection.index(), collection.distance(), collection.dimension()), 0));
     }
 
@@ -91,12 +91,25 @@ class CollectionIndexes {
         snapshotChanged();
     }
 
+    /**
+     * Removes a collection's snapshot before its vectors change model: until the next snapshot a restart
+     * rebuilds from the catalog, whichever side of the swap the crash fell on.
+     */
+    void forgetSnapshot(String collection) throws IOException {
+        Files.deleteIfExists(snapshotFile(collection));
+    }
+
+    /** Writes a snapshot now; call with the write lock held. */
+    void snapshotNow(String collection, LiveIndex live) {
+        snapshot(collection, live);
+    }
+
     private void snapshot(String collection, LiveIndex live) {
         if (!indexes.containsKey(collection)) {
             return;
         }
         try {
-            IndexSnapshot.write(snapshotFile(collection), live.index, live.appliedSequence());
+            IndexSnapshot.write(snapshotFile(collection), live.index(), live.appliedSequence());
             live.snapshotted();
         } catch (IOException e) {
             // The catalog still holds every change; the next start replays from the previous snapshot.
@@ -126,7 +139,7 @@ class CollectionIndexes {
             index = HnswlibVectorIndex.create(collection.index(), collection.distance(), collection.dimension());
             sequence = 0;
         }
-        LiveIndex live = new LiveIndex(index, sequence);
+        LiveIndex live = new LiveIndex(collection, index, sequence);
         long[] replayed = {0};
         HnswlibVectorIndex target = index;
         images.changesAfter(collection.name(), sequence, change -> {

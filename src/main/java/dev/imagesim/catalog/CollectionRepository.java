@@ -45,6 +45,11 @@ class CollectionRepository {
                 .list();
     }
 
+    void updateModel(String name, String modelId, int dimension) {
+        jdbc.sql("UPDATE collections SET model_id = ?, dimension = ? WHERE name = ?")
+                .params(modelId, dimension, name).update();
+    }
+
     boolean delete(String name) {
         jdbc.sql("DELETE FROM images WHERE collection_name = ?").param(name).update();
         return jdbc.sql("DELETE FROM collections WHERE name = ?").param(name).update() == 1;

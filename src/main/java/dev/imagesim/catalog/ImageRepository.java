@@ -4,12 +4,16 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -25,9 +29,11 @@ class ImageRepository {
             + "content_type, width, height, created_at, updated_at";
 
     private final JdbcClient jdbc;
+    private final JdbcTemplate batch;
 
-    ImageRepository(JdbcClient jdbc) {
+    ImageRepository(JdbcClient jdbc, JdbcTemplate batch) {
         this.jdbc = jdbc;
+        this.batch = batch;
     }
 
     /** Inserts or replaces an image; true when the id was not live before. */
@@ -76,8 +82,8 @@ class ImageRepository {
         if (ids.isEmpty()) {
             return metadata;
         }
-        String placeholders = String.join(", ", java.util.Collections.nCopies(ids.size(), "?"));
-        java.util.List<Object> params = new java.util.ArrayList<>(ids.size() + 1);
+        String placeholders = String.join(", ", Collections.nCopies(ids.size(), "?"));
+        List<Object> params = new ArrayList<>(ids.size() + 1);
         params.add(collection);
         params.addAll(ids);
         jdbc.sql("SELECT id, metadata FROM images WHERE collection_name = ? AND deleted = FALSE AND id IN ("
@@ -90,13 +96,43 @@ class ImageRepository {
     }
 
     /** Every live image's blob and metadata, by id. */
-    java.util.List<StoredOriginal> originals(String collection) {
-        return jdbc.sql("SELECT id, blob_sha256, metadata FROM images WHERE collection_name = ? AND deleted = FALSE "
-                        + "ORDER BY id")
+    List<StoredOriginal> originals(String collection) {
+        return jdbc.sql("SELECT id, seq, blob_sha256, metadata FROM images WHERE collection_name = ? "
+                        + "AND deleted = FALSE ORDER BY id")
                 .param(collection)
-                .query((rs, row) -> new StoredOriginal(rs.getString("id"), rs.getString("blob_sha256"),
-                        rs.getString("metadata")))
+                .query(ImageRepository::original)
                 .list();
+    }
+
+    /** The live images among {@code ids}. */
+    List<StoredOriginal> originals(String collection, Collection<String> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        List<Object> params = new ArrayList<>(ids.size() + 1);
+        params.add(collection);
+        params.addAll(ids);
+        return jdbc.sql("SELECT id, seq, blob_sha256, metadata FROM images WHERE collection_name = ? "
+                        + "AND deleted = FALSE AND id IN (" + String.join(", ", Collections.nCopies(ids.size(), "?"))
+                        + ")")
+                .params(params)
+                .query(ImageRepository::original)
+                .list();
+    }
+
+    /** Rewrites the vectors (and their model) of live images, as a re-index does. */
+    void replaceVectors(String collection, List<String> ids, List<float[]> vectors, String modelId) {
+        List<Object[]> rows = new ArrayList<>(ids.size());
+        for (int i = 0; i < ids.size(); i++) {
+            rows.add(new Object[] {VectorCodec.encode(vectors.get(i)), modelId, collection, ids.get(i)});
+        }
+        batch.batchUpdate("UPDATE images SET vector = ?, model_id = ? WHERE collection_name = ? AND id = ? "
+                + "AND deleted = FALSE", rows);
+    }
+
+    private static StoredOriginal original(ResultSet rs, int row) throws SQLException {
+        return new StoredOriginal(rs.getString("id"), rs.getLong("seq"), rs.getString("blob_sha256"),
+                rs.getString("metadata"));
     }
 
     long countLive(String collection) {

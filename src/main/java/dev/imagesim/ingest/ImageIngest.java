@@ -36,10 +36,25 @@ public class ImageIngest {
     /** Stores one image; any problem is thrown and nothing is stored. */
     public UpsertResult put(String collectionName, String id, byte[] bytes, String metadataJson) {
         Identifiers.requireImageId(id);
-        Collection collection = catalog.collection(collectionName);
         DecodedImage decoded = decoder.decode(bytes);
-        float[] vector = models.get(collection.modelId()).embed(List.of(decoded.image()))[0];
-        return catalog.upsertImage(collection.name(), id, stored(bytes, decoded), vector, metadataJson);
+        return storeWithCurrentModel(collectionName, id, bytes, decoded, metadataJson);
+    }
+
+    /** Embeds with the collection's model and stores; once more if a re-index switched models meanwhile. */
+    private UpsertResult storeWithCurrentModel(String collectionName, String id, byte[] bytes, DecodedImage decoded,
+            String metadataJson) {
+        for (int attempt = 0; ; attempt++) {
+            Collection collection = catalog.searchTarget(collectionName).collection();
+            float[] vector = models.get(collection.modelId()).embed(List.of(decoded.image()))[0];
+            try {
+                return catalog.upsertImage(collection.name(), id, stored(bytes, decoded), vector, metadataJson,
+                        collection.modelId());
+            } catch (ImagesimException e) {
+                if (!e.code().equals(Catalog.MODEL_CHANGED) || attempt > 0) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /**
@@ -47,7 +62,7 @@ public class ImageIngest {
      * others go on. Each stored item is committed on its own.
      */
     public BatchResult putAll(String collectionName, List<BatchItem> items) {
-        Collection collection = catalog.collection(collectionName);
+        Collection collection = catalog.searchTarget(collectionName).collection();
         EmbeddingModel model = models.get(collection.modelId());
         BatchItemResult[] results = new BatchItemResult[items.size()];
         List<Integer> pending = new ArrayList<>();
@@ -77,12 +92,24 @@ public class ImageIngest {
             int i = pending.get(j);
             BatchItem item = items.get(i);
             try {
-                UpsertResult result = catalog.upsertImage(collection.name(), item.id(),
-                        stored(item.bytes(), decoded.get(j)), vectors[j], item.metadataJson());
+                UpsertResult result = upsert(collection, model, item, decoded.get(j), vectors[j]);
                 results[i] = new BatchItemResult(item.id(), result.created() ? "created" : "updated", null);
             } catch (ImagesimException e) {
                 results[i] = BatchItemResult.failed(item.id(), e.code(), e.getMessage());
             }
+        }
+    }
+
+    private UpsertResult upsert(Collection collection, EmbeddingModel model, BatchItem item, DecodedImage decoded,
+            float[] vector) {
+        try {
+            return catalog.upsertImage(collection.name(), item.id(), stored(item.bytes(), decoded), vector,
+                    item.metadataJson(), model.manifest().id());
+        } catch (ImagesimException e) {
+            if (!e.code().equals(Catalog.MODEL_CHANGED)) {
+                throw e;
+            }
+            return storeWithCurrentModel(collection.name(), item.id(), item.bytes(), decoded, item.metadataJson());
         }
     }
 

@@ -31,13 +31,15 @@ import dev.imagesim.ImagesimException;
 /**
  * The model bundles the service knows: every directory with a {@code manifest.json} under
  * {@code <data-dir>/models}, plus a configured external default bundle. On first start it installs the
- * embedded default bundle there, writing its seeded initial weights.
+ * embedded default bundle there: its shipped weights, or, for a manifest that only names a seed, a seeded
+ * initialisation.
  */
 @Component
 public class ModelRegistry {
 
     private static final Logger log = LoggerFactory.getLogger(ModelRegistry.class);
-    private static final String EMBEDDED_DEFAULT = "models/default/" + ModelBundle.MANIFEST_FILE;
+    private static final String EMBEDDED_DIRECTORY = "models/default/";
+    private static final String EMBEDDED_DEFAULT = EMBEDDED_DIRECTORY + ModelBundle.MANIFEST_FILE;
     private static final String STAGING_PREFIX = ".staging-";
     private static final Pattern MODEL_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
@@ -169,8 +171,17 @@ public class ModelRegistry {
             return read(directory);
         }
         log.info("installing the embedded default model {} into {}", embedded.id(), directory);
-        AtomicFiles.write(directory.resolve(ModelLoader.PARAMS_FILE), out -> loader.writeSeededWeights(embedded, out));
-        ModelManifest installed = embedded.installed(ModelLoader.PARAMS_FILE, Instant.now());
+        ModelManifest installed;
+        if (embedded.weights() != null) {
+            try (InputStream weights = new ClassPathResource(EMBEDDED_DIRECTORY + embedded.weights()).getInputStream()) {
+                AtomicFiles.write(directory.resolve(embedded.weights()), weights::transferTo);
+            }
+            installed = embedded;
+        } else {
+            AtomicFiles.write(directory.resolve(ModelLoader.PARAMS_FILE),
+                    out -> loader.writeSeededWeights(embedded, out));
+            installed = embedded.installed(ModelLoader.PARAMS_FILE, Instant.now());
+        }
         AtomicFiles.write(directory.resolve(ModelBundle.MANIFEST_FILE),
                 out -> json.writerWithDefaultPrettyPrinter().writeValue(out, installed));
         return read(directory);

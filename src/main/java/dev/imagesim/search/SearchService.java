@@ -13,6 +13,8 @@ import dev.imagesim.ImagesimException;
 import dev.imagesim.RequestLimits;
 import dev.imagesim.catalog.Catalog;
 import dev.imagesim.catalog.Collection;
+import dev.imagesim.catalog.ImageRecord;
+import dev.imagesim.catalog.SearchTarget;
 import dev.imagesim.embedding.EmbeddingModels;
 import dev.imagesim.embedding.ImageDecoder;
 import dev.imagesim.index.Neighbor;
@@ -46,37 +48,44 @@ public class SearchService {
     public SearchResult byImage(String collectionName, byte[] image, Integer k, Integer ef,
             Map<String, JsonNode> filter) {
         long start = System.nanoTime();
-        Collection collection = catalog.collection(collectionName);
+        SearchTarget target = catalog.searchTarget(collectionName);
         checkBounds(k, ef);
-        float[] query = models.get(collection.modelId()).embed(List.of(decoder.decode(image).image()))[0];
-        return search(collection, query, k, ef, filter, start);
+        float[] query = models.get(target.collection().modelId()).embed(List.of(decoder.decode(image).image()))[0];
+        return search(target, query, k, ef, filter, start);
     }
 
     public SearchResult byId(String collectionName, String id, Integer k, Integer ef, Map<String, JsonNode> filter) {
         long start = System.nanoTime();
-        Collection collection = catalog.collection(collectionName);
         checkBounds(k, ef);
-        return search(collection, catalog.image(collectionName, id).vector(), k, ef, filter, start);
+        SearchTarget target = catalog.searchTarget(collectionName);
+        ImageRecord stored = catalog.image(collectionName, id);
+        if (!stored.modelId().equals(target.collection().modelId())) {
+            // a re-index swapped models between the two reads; the stored vector belongs to the new pair
+            target = catalog.searchTarget(collectionName);
+        }
+        return search(target, stored.vector(), k, ef, filter, start);
     }
 
     public SearchResult byVector(String collectionName, float[] vector, Integer k, Integer ef,
             Map<String, JsonNode> filter) {
         long start = System.nanoTime();
-        Collection collection = catalog.collection(collectionName);
+        SearchTarget target = catalog.searchTarget(collectionName);
+        Collection collection = target.collection();
         checkBounds(k, ef);
         VectorChecks.requireFinite(vector, "the query vector");
         if (vector.length != collection.dimension()) {
             throw ImagesimException.invalid("dimension-mismatch", "the query vector has " + vector.length
                     + " dimensions; collection '" + collection.name() + "' holds " + collection.dimension());
         }
-        return search(collection, vector, k, ef, filter, start);
+        return search(target, vector, k, ef, filter, start);
     }
 
-    private SearchResult search(Collection collection, float[] query, Integer kOrNull, Integer efOrNull,
+    private SearchResult search(SearchTarget target, float[] query, Integer kOrNull, Integer efOrNull,
             Map<String, JsonNode> filter, long startNanos) {
+        Collection collection = target.collection();
         int k = kOrNull == null ? 10 : kOrNull;
         int ef = efOrNull == null ? collection.index().ef() : efOrNull;
-        VectorIndex index = catalog.index(collection.name());
+        VectorIndex index = target.index();
         Map<String, JsonNode> conditions = filter == null ? Map.of() : filter;
         int candidates = conditions.isEmpty() ? k : k * WIDEN_FACTOR;
         List<SearchHit> hits;

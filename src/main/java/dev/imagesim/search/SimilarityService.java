@@ -6,6 +6,7 @@ import org.springframework.stereotype.Service;
 
 import dev.imagesim.catalog.Catalog;
 import dev.imagesim.catalog.Collection;
+import dev.imagesim.catalog.ImageRecord;
 import dev.imagesim.embedding.EmbeddingModel;
 import dev.imagesim.embedding.EmbeddingModels;
 import dev.imagesim.embedding.ImageDecoder;
@@ -37,15 +38,20 @@ public class SimilarityService {
     }
 
     public Similarity compareStored(String collectionName, String idA, String idB) {
-        Collection collection = catalog.collection(collectionName);
-        float[] a = catalog.image(collectionName, idA).vector();
-        float[] b = catalog.image(collectionName, idB).vector();
-        Double threshold = registry.find(collection.modelId())
+        ImageRecord a = catalog.image(collectionName, idA);
+        ImageRecord b = catalog.image(collectionName, idB);
+        if (!a.modelId().equals(b.modelId())) {
+            // a re-index swapped models between the two reads: both are now stored with the new model
+            a = catalog.image(collectionName, idA);
+            b = catalog.image(collectionName, idB);
+        }
+        Collection collection = catalog.searchTarget(collectionName).collection();
+        Double threshold = registry.find(a.modelId())
                 .map(bundle -> bundle.manifest())
                 .filter(manifest -> manifest.distance() == collection.distance())
                 .map(ModelManifest::verificationThreshold)
                 .orElse(null);
-        return compare(collection.modelId(), collection.distance(), threshold, a, b);
+        return compare(a.modelId(), collection.distance(), threshold, a.vector(), b.vector());
     }
 
     private static Similarity compare(String model, Distance metric, Double threshold, float[] a, float[] b) {

@@ -112,7 +112,9 @@ public class TrainingPlanner {
                     "model-id-unavailable", "modelId '" + modelId + "' is taken or not a valid model id");
         }
         DatasetSpec datasetOut = new DatasetSpec(dataset.type(), dataset.path(), dataset.labelKey(),
-                dataset.heldOutClasses(), dataset.validationFractionOrDefault());
+                dataset.heldOutClasses(), dataset.validationFractionOrDefault(), dataset.maxImagesPerClass());
+        require(dataset.maxImagesPerClass() == null || dataset.maxImagesPerClass() >= 1,
+                "dataset.maxImagesPerClass must be at least 1");
         require(datasetOut.validationFraction() >= 0 && datasetOut.validationFraction() < 1,
                 "dataset.validationFraction must be in [0, 1)");
         TrainingRequest resolved = new TrainingRequest(datasetOut, trunk, objective(request.objective()), dim, epochs,

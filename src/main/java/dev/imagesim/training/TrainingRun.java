@@ -89,7 +89,7 @@ final class TrainingRun {
         ModelManifest manifest = plan.manifest();
         long seed = request.seed();
         DatasetSplit split = DatasetSplit.of(dataset, request.dataset().heldOutClasses(),
-                request.dataset().validationFraction(), seed);
+                request.dataset().validationFraction(), request.dataset().maxImagesPerClass(), seed);
         if (split.train().length < 2) {
             throw new TrainingFailure("the training split holds " + split.train().length + " images; at least 2 are needed");
         }

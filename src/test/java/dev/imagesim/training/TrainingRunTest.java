@@ -75,7 +75,7 @@ class TrainingRunTest {
     private TrainingRun.Result run(TrainingRequest.Objective objective, double learningRate, int epochs, Path directory)
             throws IOException {
         TrainingRequest request = new TrainingRequest(
-                new DatasetSpec(DatasetType.IDX, "train", null, HELD_OUT, 0.1),
+                new DatasetSpec(DatasetType.IDX, "train", null, HELD_OUT, 0.1, null),
                 new TrainingRequest.Trunk(Architecture.CNN, null, 0, 1.0, 32, 1),
                 objective, 64, epochs, new TrainingRequest.Batch(7, 8), learningRate,
                 TrainingDevice.CPU, 42L, Augmentation.NONE, "test-model", null);

@@ -1,0 +1,74 @@
+package dev.imagesim.bench;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import tools.jackson.databind.JsonNode;
+
+import dev.imagesim.RunningService;
+
+/**
+ * Makes the default model bundle shipped in {@code src/main/resources/models/default/} with the service's
+ * own training pipeline: a triplet-loss job on all of Fashion-MNIST's training images of classes 0–7, with
+ * bag and ankle boot (8, 9) held out so the manifest reports retrieval on classes the model never saw.
+ * Not a test; run it when the recipe changes:
+ *
+ * <pre>
+ * ./mvnw -Pdefault-model test [-Dimagesim.bench.fashion-mnist=/usr/share/datasets/fashion-mnist]
+ * </pre>
+ */
+@Tag("build")
+class DefaultModelBuild {
+
+    static final String MODEL_ID = "fashion-mnist-cnn32-triplet-v1";
+
+    static final String REQUEST = """
+            {"dataset":{"type":"idx","path":"%s","heldOutClasses":["8","9"],"validationFraction":0.05},
+             "trunk":{"architecture":"cnn","inputSize":32,"channels":1},
+             "objective":{"type":"triplet","margin":0.2,"miner":"batch-hard"},
+             "embeddingDim":128,"epochs":4,"batch":{"p":8,"k":16},"learningRate":0.001,"seed":42,
+             "augmentation":{"flip":true,"cropPadding":2},
+             "modelId":"%s",
+             "description":"Default model: a small 4-stage CNN on 32 px grayscale, 128-d, trained with triplet loss (batch-hard, margin 0.2) on Fashion-MNIST classes 0-7; bag and ankle boot held out. It knows clothing-like silhouettes; fine-tune it on your own images."}""";
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void trainTheDefaultModel() throws IOException {
+        Path fashion = Path.of(System.getProperty("imagesim.bench.fashion-mnist", "/usr/share/datasets/fashion-mnist"));
+        assumeTrue(Files.isRegularFile(fashion.resolve("train-images-idx3-ubyte.gz")),
+                "Fashion-MNIST not found at " + fashion + " (apt-get install dataset-fashion-mnist)");
+        try (RunningService service = RunningService.start(dataDir,
+                "--imagesim.training.dataset-root=" + fashion.getParent())) {
+            RunningService.Reply submitted = service.postJson("/api/v1/training-jobs",
+                    REQUEST.formatted(fashion.getFileName(), MODEL_ID));
+            if (submitted.status() != 202) {
+                throw new IllegalStateException("job refused: " + submitted.json());
+            }
+            List<JsonNode> events = service.events("/api/v1/training-jobs/" + submitted.json().get("id").asString()
+                    + "/events", Duration.ofHours(3));
+            JsonNode job = events.get(events.size() - 1);
+            if (!job.get("state").asString().equals("succeeded")) {
+                throw new IllegalStateException("job did not succeed: " + job);
+            }
+        }
+        Path bundle = dataDir.resolve("models").resolve(MODEL_ID);
+        Path target = Path.of("src/main/resources/models/default");
+        Files.createDirectories(target);
+        for (String file : List.of("manifest.json", "model.params")) {
+            Files.copy(bundle.resolve(file), target.resolve(file), StandardCopyOption.REPLACE_EXISTING);
+        }
+        System.out.println("default bundle written to " + target.toAbsolutePath());
+    }
+}

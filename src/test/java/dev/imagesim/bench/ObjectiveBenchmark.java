@@ -1,0 +1,130 @@
+package dev.imagesim.bench;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import tools.jackson.databind.JsonNode;
+
+import dev.imagesim.RunningService;
+import dev.imagesim.embedding.EmbeddingModel;
+import dev.imagesim.embedding.EmbeddingModels;
+import dev.imagesim.evaluation.RetrievalEvaluator;
+import dev.imagesim.evaluation.RetrievalMetrics;
+import dev.imagesim.index.Distance;
+import dev.imagesim.training.data.IdxDataset;
+
+/**
+ * Trains each objective on Fashion-MNIST through the service's own training jobs with a fixed budget and
+ * seed, then measures retrieval on the t10k test images through the installed model, as serving embeds
+ * them: seen classes (0–7) and held-out classes (8 bag, 9 ankle boot) that training never saw. Not a test.
+ *
+ * <pre>
+ * ./mvnw -Pbench test -Dtest=ObjectiveBenchmark \
+ *     [-Dimagesim.bench.fashion-mnist=/usr/share/datasets/fashion-mnist] \
+ *     [-Dimagesim.bench.images-per-class=1500] [-Dimagesim.bench.epochs=3] \
+ *     [-Dimagesim.bench.objectives=softmax,contrastive,triplet,center,autoencoder,denoising-autoencoder]
+ * </pre>
+ * The table is printed and written to {@code target/benchmarks/objectives.md}.
+ */
+@Tag("benchmark")
+class ObjectiveBenchmark {
+
+    private static final String HELD_OUT = "[\"8\",\"9\"]";
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void objectivesOnFashionMnist() throws IOException {
+        Path fashion = Path.of(System.getProperty("imagesim.bench.fashion-mnist", "/usr/share/datasets/fashion-mnist"));
+        assumeTrue(Files.isRegularFile(fashion.resolve("train-images-idx3-ubyte.gz")),
+                "Fashion-MNIST not found at " + fashion + " (apt-get install dataset-fashion-mnist)");
+        int perClass = Integer.getInteger("imagesim.bench.images-per-class", 1500);
+        int epochs = Integer.getInteger("imagesim.bench.epochs", 3);
+        List<String> objectives = List.of(System.getProperty("imagesim.bench.objectives",
+                "softmax,contrastive,triplet,center,autoencoder,denoising-autoencoder").split(","));
+
+        IdxDataset test = IdxDataset.read(fashion.resolve("t10k-images-idx3-ubyte.gz"));
+        List<BufferedImage> seen = new ArrayList<>();
+        List<Integer> seenLabels = new ArrayList<>();
+        List<BufferedImage> heldOut = new ArrayList<>();
+        List<Integer> heldOutLabels = new ArrayList<>();
+        for (int i = 0; i < test.size(); i++) {
+            boolean held = test.label(i) >= 8;
+            (held ? heldOut : seen).add(test.image(i));
+            (held ? heldOutLabels : seenLabels).add(test.label(i));
+        }
+
+        List<String> rows = new ArrayList<>();
+        try (RunningService service = RunningService.start(dataDir,
+                "--imagesim.training.dataset-root=" + fashion.getParent())) {
+            rows.add(row(service, "untrained (lr 1e-9, BN fitted)", "{\"type\":\"triplet\"}", 1, 100, 1e-9,
+                    fashion, seen, seenLabels, heldOut, heldOutLabels));
+            for (String objective : objectives) {
+                rows.add(row(service, objective, "{\"type\":\"" + objective + "\"}", epochs, perClass, 1e-3,
+                        fashion, seen, seenLabels, heldOut, heldOutLabels));
+            }
+        }
+        String table = "| objective | epochs | train samples/s | seen R@1 | seen MAP@R | held-out R@1 | held-out MAP@R "
+                + "| wall s |\n|---|---|---|---|---|---|---|---|\n" + String.join("\n", rows) + "\n";
+        String header = String.format(Locale.ROOT, "Fashion-MNIST, cnn 32 px grayscale, 64-d, P×K 8×16, Adam 1e-3, "
+                + "seed 42, %d training images per seen class; test: t10k, seen = classes 0–7 (8000 images), "
+                + "held-out = 8, 9 (2000 images)%n%n", perClass);
+        System.out.println(header + table);
+        Path out = Path.of("target/benchmarks/objectives.md");
+        Files.createDirectories(out.getParent());
+        Files.writeString(out, header + table);
+    }
+
+    private static String row(RunningService service, String name, String objective, int epochs, int perClass,
+            double learningRate, Path fashion, List<BufferedImage> seen, List<Integer> seenLabels,
+            List<BufferedImage> heldOut, List<Integer> heldOutLabels) {
+        String modelId = "bench-" + name.replaceAll("[^a-z-]", "") + "-" + epochs;
+        String request = String.format(Locale.ROOT, """
+                {"dataset":{"type":"idx","path":"%s","heldOutClasses":%s,"validationFraction":0.05,
+                 "maxImagesPerClass":%d},
+                 "trunk":{"architecture":"cnn","inputSize":32},"objective":%s,"embeddingDim":64,"epochs":%d,
+                 "batch":{"p":8,"k":16},"learningRate":%s,"seed":42,"modelId":"%s"}""",
+                fashion.getFileName(), HELD_OUT, perClass, objective, epochs, learningRate, modelId);
+        long started = System.nanoTime();
+        RunningService.Reply submitted = service.postJson("/api/v1/training-jobs", request);
+        if (submitted.status() != 202) {
+            throw new IllegalStateException("job refused: " + submitted.json());
+        }
+        List<JsonNode> events = service.events("/api/v1/training-jobs/" + submitted.json().get("id").asString()
+                + "/events", Duration.ofHours(2));
+        JsonNode job = events.get(events.size() - 1);
+        double wall = (System.nanoTime() - started) / 1e9;
+        if (!job.get("state").asString().equals("succeeded")) {
+            throw new IllegalStateException("job did not succeed: " + job);
+        }
+        EmbeddingModel model = service.bean(EmbeddingModels.class).get(modelId);
+        RetrievalMetrics onSeen = retrieval(model, seen, seenLabels);
+        RetrievalMetrics onHeldOut = retrieval(model, heldOut, heldOutLabels);
+        return String.format(Locale.ROOT, "| %s | %d | %.0f | %.3f | %.3f | %.3f | %.3f | %.0f |", name, epochs,
+                job.get("samplesPerSecond").asDouble(), onSeen.recallAt1(), onSeen.mapAtR(), onHeldOut.recallAt1(),
+                onHeldOut.mapAtR(), wall);
+    }
+
+    private static RetrievalMetrics retrieval(EmbeddingModel model, List<BufferedImage> images, List<Integer> labels) {
+        float[][] vectors = new float[images.size()][];
+        for (int start = 0; start < images.size(); start += 256) {
+            float[][] batch = model.embed(images.subList(start, Math.min(images.size(), start + 256)));
+            System.arraycopy(batch, 0, vectors, start, batch.length);
+        }
+        return RetrievalEvaluator.evaluate(vectors, labels.stream().mapToInt(Integer::intValue).toArray(),
+                Distance.COSINE);
+    }
+}
