@@ -135,7 +135,7 @@ public class TrainingPlanner {
         require(noiseLevel > 0 && noiseLevel < 1 || type != ObjectiveType.DENOISING_AUTOENCODER,
                 "objective.noiseLevel must be in (0, 1)");
         return switch (type) {
-            case TRIPLET -> new Objective(type, margin, in.miner() == null ? TripletMiner.BATCH_HARD : in.miner(),
+            case TRIPLET -> new Objective(type, margin, in.miner() == null ? TripletMiner.SEMI_HARD : in.miner(),
                     in.squared() == null || in.squared(), null, null, null, null);
             case CONTRASTIVE -> new Objective(type, margin, null, null, null, null, null, null);
             case CENTER -> new Objective(type, null, null, null, lambda, alpha, null, null);

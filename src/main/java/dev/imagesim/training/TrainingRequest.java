@@ -32,7 +32,7 @@ import dev.imagesim.training.objective.TripletMiner;
 @Schema(example = """
         {"dataset":{"type":"idx","path":"fashion-mnist","heldOutClasses":["8","9"]},
          "trunk":{"architecture":"cnn","inputSize":32,"channels":1,"freezeStages":0},
-         "objective":{"type":"triplet","margin":0.2,"miner":"batch-hard"},
+         "objective":{"type":"triplet","margin":0.2,"miner":"semi-hard"},
          "embeddingDim":128,"epochs":5,"batch":{"p":8,"k":16},"learningRate":0.001,"device":"auto","seed":42}""")
 public record TrainingRequest(
         DatasetSpec dataset,
@@ -72,7 +72,7 @@ public record TrainingRequest(
     /**
      * @param type       softmax, contrastive, triplet, center, autoencoder or denoising-autoencoder
      * @param margin     α of the contrastive (default 0.5) and triplet (default 0.2) losses
-     * @param miner      triplet mining: batch-hard (default), semi-hard or batch-all
+     * @param miner      triplet mining: semi-hard (default), batch-hard or batch-all
      * @param squared    triplet loss on squared distances (default true) or plain ones
      * @param lambda     weight λ of the center loss (default 0.01)
      * @param alpha      centre update rate α of the center loss (default 0.5)
@@ -83,7 +83,7 @@ public record TrainingRequest(
     public record Objective(
             @Schema(example = "triplet") ObjectiveType type,
             @Schema(example = "0.2") Double margin,
-            @Schema(example = "batch-hard") TripletMiner miner,
+            @Schema(example = "semi-hard") TripletMiner miner,
             Boolean squared,
             Double lambda,
             Double alpha,

@@ -35,11 +35,11 @@ class DefaultModelBuild {
     static final String REQUEST = """
             {"dataset":{"type":"idx","path":"%s","heldOutClasses":["8","9"],"validationFraction":0.05},
              "trunk":{"architecture":"cnn","inputSize":32,"channels":1},
-             "objective":{"type":"triplet","margin":0.2,"miner":"batch-hard"},
+             "objective":{"type":"triplet","margin":0.2,"miner":"semi-hard"},
              "embeddingDim":128,"epochs":4,"batch":{"p":8,"k":16},"learningRate":0.001,"seed":42,
              "augmentation":{"flip":true,"cropPadding":2},
              "modelId":"%s",
-             "description":"Default model: a small 4-stage CNN on 32 px grayscale, 128-d, trained with triplet loss (batch-hard, margin 0.2) on Fashion-MNIST classes 0-7; bag and ankle boot held out. It knows clothing-like silhouettes; fine-tune it on your own images."}""";
+             "description":"Default model: a small 4-stage CNN on 32 px grayscale, 128-d, trained with triplet loss (semi-hard mining, margin 0.2) on Fashion-MNIST classes 0-7; bag and ankle boot held out. It knows clothing-like silhouettes; fine-tune it on your own images."}""";
 
     @TempDir
     Path dataDir;
