@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import dev.imagesim.TestLimits;
 import dev.imagesim.ImagesimException;
 import dev.imagesim.TestImages;
 import dev.imagesim.TestImages.ShapeKind;

@@ -13,6 +13,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import dev.imagesim.DataDirectory;
 import dev.imagesim.TestEngine;
+import dev.imagesim.TestLimits;
 import dev.imagesim.model.DjlRuntime;
 import dev.imagesim.model.ModelBundle;
 import dev.imagesim.model.ModelLoader;

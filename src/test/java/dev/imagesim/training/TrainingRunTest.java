@@ -2,6 +2,8 @@ package dev.imagesim.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -14,14 +16,25 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import ai.djl.MalformedModelException;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.util.Pair;
+
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.imagesim.TestEngine;
 import dev.imagesim.index.Distance;
 import dev.imagesim.model.Architecture;
 import dev.imagesim.model.DjlRuntime;
+import dev.imagesim.model.ModelBundle;
 import dev.imagesim.model.ModelLoader;
 import dev.imagesim.model.ModelManifest;
+import dev.imagesim.model.TrunkFactory;
 import dev.imagesim.training.data.Augmentation;
 import dev.imagesim.training.data.DatasetSpec;
 import dev.imagesim.training.data.DatasetType;
@@ -72,17 +85,72 @@ class TrainingRunTest {
         assertThat(trained.reports()).hasSize(4);
     }
 
+    @Test
+    void transferLearningKeepsFrozenStagesAndTrainsTheRest() throws IOException {
+        TrainingRun.Result parentRun = run(TRIPLET, 2e-3, 1, work.resolve("parent"));
+        Path parentDir = Files.createDirectories(work.resolve("parent-bundle"));
+        Files.write(parentDir.resolve(ModelLoader.PARAMS_FILE), parentRun.weights());
+        ModelBundle parent = new ModelBundle(parentDir, manifest().installed(ModelLoader.PARAMS_FILE, Instant.now()));
+
+        TrainingRun.Result child = run(TRIPLET, 2e-3, 1, work.resolve("child"), parent, 2);
+
+        SequentialBlock before = network(parentRun.weights());
+        SequentialBlock after = network(child.weights());
+        for (int stage = 0; stage < 4; stage++) {
+            List<float[]> a = learnable(TrunkFactory.trunkOf(before).getChildren().get(stage).getValue());
+            List<float[]> b = learnable(TrunkFactory.trunkOf(after).getChildren().get(stage).getValue());
+            for (int i = 0; i < a.size(); i++) {
+                if (stage < 2) {
+                    assertThat(b.get(i)).as("frozen stage %d", stage).containsExactly(a.get(i));
+                } else {
+                    assertThat(b.get(i)).as("trained stage %d", stage).isNotEqualTo(a.get(i));
+                }
+            }
+        }
+    }
+
+    private static SequentialBlock network(byte[] weights) throws IOException {
+        SequentialBlock block = TrunkFactory.embeddingNetwork(Architecture.CNN, 64);
+        NDManager manager = NDManager.newBaseManager();
+        block.initialize(manager, DataType.FLOAT32, new Shape(1, 1, 32, 32));
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(weights))) {
+            block.loadParameters(manager, in);
+        } catch (MalformedModelException e) {
+            throw new IOException(e);
+        }
+        return block;
+    }
+
+    /** Weights and biases, without batch-norm running statistics (which adapt even in frozen stages). */
+    private static List<float[]> learnable(Block block) {
+        List<float[]> values = new ArrayList<>();
+        for (Pair<String, Parameter> p : block.getParameters()) {
+            Parameter.Type type = p.getValue().getType();
+            if (type != Parameter.Type.RUNNING_MEAN && type != Parameter.Type.RUNNING_VAR) {
+                values.add(p.getValue().getArray().toFloatArray());
+            }
+        }
+        return values;
+    }
+
+    private static ModelManifest manifest() {
+        return new ModelManifest("test-model", null, Architecture.CNN, 32, 32, 1, new float[] {0.5f},
+                new float[] {0.25f}, 64, Distance.COSINE, null, 42L, true, null, null, Instant.now(), null, null, null);
+    }
+
     private TrainingRun.Result run(TrainingRequest.Objective objective, double learningRate, int epochs, Path directory)
             throws IOException {
+        return run(objective, learningRate, epochs, directory, null, 0);
+    }
+
+    private TrainingRun.Result run(TrainingRequest.Objective objective, double learningRate, int epochs, Path directory,
+            ModelBundle parent, int freeze) throws IOException {
         TrainingRequest request = new TrainingRequest(
                 new DatasetSpec(DatasetType.IDX, "train", null, HELD_OUT, 0.1, null),
-                new TrainingRequest.Trunk(Architecture.CNN, null, 0, 1.0, 32, 1),
+                new TrainingRequest.Trunk(Architecture.CNN, parent == null ? null : parent.id(), freeze, 1.0, 32, 1),
                 objective, 64, epochs, new TrainingRequest.Batch(7, 8), learningRate,
                 TrainingDevice.CPU, 42L, Augmentation.NONE, "test-model", null);
-        ModelManifest manifest = new ModelManifest("test-model", null, Architecture.CNN, 32, 32, 1,
-                new float[] {0.5f}, new float[] {0.25f}, 64, Distance.COSINE, null, 42L, true, null, null,
-                Instant.now(), null, null, null);
-        TrainingRun run = new TrainingRun(new TrainingPlan(request, manifest, null), dataset,
+        TrainingRun run = new TrainingRun(new TrainingPlan(request, manifest(), parent), dataset,
                 new TrainingProperties(null, 1000, null, 4, 100, 512, 2000, 0.01), directory, json,
                 runtime.engine().getEngineName(), new ModelLoader(runtime));
         List<TrainingProgress> progress = new ArrayList<>();
