@@ -1,19 +1,14 @@
 package dev.imagesim.bench;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import tools.jackson.databind.JsonNode;
 
 import dev.imagesim.RunningService;
 
@@ -46,22 +41,9 @@ class DefaultModelBuild {
 
     @Test
     void trainTheDefaultModel() throws IOException {
-        Path fashion = Path.of(System.getProperty("imagesim.bench.fashion-mnist", "/usr/share/datasets/fashion-mnist"));
-        assumeTrue(Files.isRegularFile(fashion.resolve("train-images-idx3-ubyte.gz")),
-                "Fashion-MNIST not found at " + fashion + " (apt-get install dataset-fashion-mnist)");
-        try (RunningService service = RunningService.start(dataDir,
-                "--imagesim.training.dataset-root=" + fashion.getParent())) {
-            RunningService.Reply submitted = service.postJson("/api/v1/training-jobs",
-                    REQUEST.formatted(fashion.getFileName(), MODEL_ID));
-            if (submitted.status() != 202) {
-                throw new IllegalStateException("job refused: " + submitted.json());
-            }
-            List<JsonNode> events = service.events("/api/v1/training-jobs/" + submitted.json().get("id").asString()
-                    + "/events", Duration.ofHours(3));
-            JsonNode job = events.get(events.size() - 1);
-            if (!job.get("state").asString().equals("succeeded")) {
-                throw new IllegalStateException("job did not succeed: " + job);
-            }
+        Path fashion = FashionMnistJobs.directory();
+        try (RunningService service = FashionMnistJobs.service(dataDir, fashion)) {
+            FashionMnistJobs.train(service, REQUEST.formatted(fashion.getFileName(), MODEL_ID));
         }
         Path bundle = dataDir.resolve("models").resolve(MODEL_ID);
         Path target = Path.of("src/main/resources/models/default");

@@ -1,12 +1,9 @@
 package dev.imagesim.bench;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -48,9 +45,7 @@ class ObjectiveBenchmark {
 
     @Test
     void objectivesOnFashionMnist() throws IOException {
-        Path fashion = Path.of(System.getProperty("imagesim.bench.fashion-mnist", "/usr/share/datasets/fashion-mnist"));
-        assumeTrue(Files.isRegularFile(fashion.resolve("train-images-idx3-ubyte.gz")),
-                "Fashion-MNIST not found at " + fashion + " (apt-get install dataset-fashion-mnist)");
+        Path fashion = FashionMnistJobs.directory();
         int perClass = Integer.getInteger("imagesim.bench.images-per-class", 1500);
         int epochs = Integer.getInteger("imagesim.bench.epochs", 3);
         List<String> objectives = List.of(System.getProperty("imagesim.bench.objectives",
@@ -68,8 +63,7 @@ class ObjectiveBenchmark {
         }
 
         List<String> rows = new ArrayList<>();
-        try (RunningService service = RunningService.start(dataDir,
-                "--imagesim.training.dataset-root=" + fashion.getParent())) {
+        try (RunningService service = FashionMnistJobs.service(dataDir, fashion)) {
             rows.add(row(service, "untrained (lr 1e-9, BN fitted)", "{\"type\":\"triplet\"}", 1, 100, 1e-9,
                     fashion, seen, seenLabels, heldOut, heldOutLabels));
             for (String objective : objectives) {
@@ -99,17 +93,8 @@ class ObjectiveBenchmark {
                  "batch":{"p":8,"k":16},"learningRate":%s,"seed":42,"modelId":"%s"}""",
                 fashion.getFileName(), HELD_OUT, perClass, objective, epochs, learningRate, modelId);
         long started = System.nanoTime();
-        RunningService.Reply submitted = service.postJson("/api/v1/training-jobs", request);
-        if (submitted.status() != 202) {
-            throw new IllegalStateException("job refused: " + submitted.json());
-        }
-        List<JsonNode> events = service.events("/api/v1/training-jobs/" + submitted.json().get("id").asString()
-                + "/events", Duration.ofHours(2));
-        JsonNode job = events.get(events.size() - 1);
+        JsonNode job = FashionMnistJobs.train(service, request);
         double wall = (System.nanoTime() - started) / 1e9;
-        if (!job.get("state").asString().equals("succeeded")) {
-            throw new IllegalStateException("job did not succeed: " + job);
-        }
         EmbeddingModel model = service.bean(EmbeddingModels.class).get(modelId);
         RetrievalMetrics onSeen = retrieval(model, seen, seenLabels);
         RetrievalMetrics onHeldOut = retrieval(model, heldOut, heldOutLabels);

@@ -4,7 +4,6 @@ import java.util.Optional;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Block;
-import ai.djl.nn.core.Linear;
 
 /**
  * Softmax plus center loss (Wen et al. 2016): L = CE + λ·½·(1/B)·Σ‖x_i − c_{y_i}‖². The 1/B matches the
@@ -13,13 +12,13 @@ import ai.djl.nn.core.Linear;
  */
 public final class CenterLossObjective implements Objective {
 
-    private final Block classifier;
+    private final SoftmaxObjective softmax;
     private final float lambda;
     private final float alpha;
     private final float[][] centres;
 
     public CenterLossObjective(int classes, int dimension, float lambda, float alpha) {
-        this.classifier = Linear.builder().setUnits(classes).build();
+        this.softmax = new SoftmaxObjective(classes);
         this.lambda = lambda;
         this.alpha = alpha;
         this.centres = new float[classes][dimension];
@@ -27,12 +26,7 @@ public final class CenterLossObjective implements Objective {
 
     @Override
     public Optional<Block> head() {
-        return Optional.of(classifier);
-    }
-
-    @Override
-    public boolean usesLabels() {
-        return true;
+        return softmax.head();
     }
 
     @Override
@@ -44,7 +38,7 @@ public final class CenterLossObjective implements Objective {
         }
         NDArray own = embedding.getManager().create(batchCentres, embedding.getShape());
         NDArray pull = embedding.sub(own).square().sum(new int[] {1}).mean().mul(lambda / 2);
-        return ObjectiveLoss.of(Embeddings.crossEntropy(headOutput, labels).add(pull));
+        return ObjectiveLoss.of(softmax.loss(embedding, headOutput, clean, labels).value().add(pull));
     }
 
     @Override

@@ -1,10 +1,7 @@
 package dev.imagesim.training.objective;
 
-import java.util.Optional;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Block;
 
 /**
  * Contrastive loss over every pair in the batch (Hadsell et al. 2006):
@@ -17,16 +14,6 @@ public final class ContrastiveObjective implements Objective {
 
     public ContrastiveObjective(float margin) {
         this.margin = margin;
-    }
-
-    @Override
-    public Optional<Block> head() {
-        return Optional.empty();
-    }
-
-    @Override
-    public boolean usesLabels() {
-        return true;
     }
 
     @Override

@@ -11,11 +11,18 @@ import ai.djl.nn.Block;
  */
 public interface Objective {
 
-    /** A trainable block applied to the embedding (a classifier or a decoder); it is not part of the model. */
-    Optional<Block> head();
+    /**
+     * A trainable block applied to the embedding (a classifier or a decoder); it is not part of the model.
+     * None by default: metric losses read the embedding itself.
+     */
+    default Optional<Block> head() {
+        return Optional.empty();
+    }
 
     /** Whether batches must be P×K samples of labelled classes; false for objectives that ignore labels. */
-    boolean usesLabels();
+    default boolean usesLabels() {
+        return true;
+    }
 
     /** The network input made from a batch of clean images; a denoising autoencoder corrupts it. */
     default NDArray corrupt(NDArray clean) {

@@ -24,11 +24,6 @@ public final class SoftmaxObjective implements Objective {
     }
 
     @Override
-    public boolean usesLabels() {
-        return true;
-    }
-
-    @Override
     public ObjectiveLoss loss(NDArray embedding, NDArray headOutput, NDArray clean, int[] labels) {
         return ObjectiveLoss.of(Embeddings.crossEntropy(headOutput, labels));
     }

@@ -48,29 +48,24 @@ public enum TripletMiner {
         @Override
         public Triplets mine(float[][] d, int[] labels) {
             Builder out = new Builder();
-            for (int a = 0; a < labels.length; a++) {
-                for (int p = 0; p < labels.length; p++) {
-                    if (p == a || labels[p] != labels[a]) {
+            forEachPositivePair(labels, (a, p) -> {
+                int semiHard = -1;
+                int farthest = -1;
+                for (int n = 0; n < labels.length; n++) {
+                    if (labels[n] == labels[a]) {
                         continue;
                     }
-                    int semiHard = -1;
-                    int farthest = -1;
-                    for (int n = 0; n < labels.length; n++) {
-                        if (labels[n] == labels[a]) {
-                            continue;
-                        }
-                        if (d[a][n] > d[a][p] && (semiHard < 0 || d[a][n] < d[a][semiHard])) {
-                            semiHard = n;
-                        }
-                        if (farthest < 0 || d[a][n] > d[a][farthest]) {
-                            farthest = n;
-                        }
+                    if (d[a][n] > d[a][p] && (semiHard < 0 || d[a][n] < d[a][semiHard])) {
+                        semiHard = n;
                     }
-                    if (farthest >= 0) {
-                        out.add(a, p, semiHard >= 0 ? semiHard : farthest);
+                    if (farthest < 0 || d[a][n] > d[a][farthest]) {
+                        farthest = n;
                     }
                 }
-            }
+                if (farthest >= 0) {
+                    out.add(a, p, semiHard >= 0 ? semiHard : farthest);
+                }
+            });
             return out.build();
         }
     },
@@ -81,24 +76,34 @@ public enum TripletMiner {
         @Override
         public Triplets mine(float[][] d, int[] labels) {
             Builder out = new Builder();
-            for (int a = 0; a < labels.length; a++) {
-                for (int p = 0; p < labels.length; p++) {
-                    if (p == a || labels[p] != labels[a]) {
-                        continue;
-                    }
-                    for (int n = 0; n < labels.length; n++) {
-                        if (labels[n] != labels[a]) {
-                            out.add(a, p, n);
-                        }
+            forEachPositivePair(labels, (a, p) -> {
+                for (int n = 0; n < labels.length; n++) {
+                    if (labels[n] != labels[a]) {
+                        out.add(a, p, n);
                     }
                 }
-            }
+            });
             return out.build();
         }
     };
 
     /** The triplets this strategy selects from distance matrix {@code d} of a batch with these labels. */
     public abstract Triplets mine(float[][] d, int[] labels);
+
+    private interface PairVisitor {
+        void visit(int anchor, int positive);
+    }
+
+    /** Every ordered (anchor, positive) pair of distinct samples of the same class. */
+    private static void forEachPositivePair(int[] labels, PairVisitor visitor) {
+        for (int a = 0; a < labels.length; a++) {
+            for (int p = 0; p < labels.length; p++) {
+                if (p != a && labels[p] == labels[a]) {
+                    visitor.visit(a, p);
+                }
+            }
+        }
+    }
 
     private static final class Builder {
         private int[] a = new int[16];

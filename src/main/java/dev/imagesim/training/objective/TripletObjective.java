@@ -1,10 +1,7 @@
 package dev.imagesim.training.objective;
 
-import java.util.Optional;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.nn.Block;
 
 /**
  * Triplet loss L = max(0, d(a,p)² − d(a,n)² + α) on L2-normalised embeddings (or with plain distances
@@ -22,16 +19,6 @@ public final class TripletObjective implements Objective {
         this.margin = margin;
         this.miner = miner;
         this.squared = squared;
-    }
-
-    @Override
-    public Optional<Block> head() {
-        return Optional.empty();
-    }
-
-    @Override
-    public boolean usesLabels() {
-        return true;
     }
 
     @Override
