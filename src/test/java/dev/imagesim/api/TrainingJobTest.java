@@ -107,6 +107,19 @@ class TrainingJobTest {
     }
 
     @Test
+    void theOpenApiDocumentDescribesTrainingAndReindexing() {
+        try (RunningService service = RunningService.start(dataDir)) {
+            JsonNode docs = service.get("/v3/api-docs").json();
+            assertThat(docs.get("paths").propertyNames()).contains(JOBS, JOBS + "/{id}", JOBS + "/{id}/events",
+                    JOBS + "/{id}/resume", "/api/v1/collections/{name}/reindex");
+            JsonNode request = docs.get("components").get("schemas").get("TrainingRequest");
+            assertThat(request.get("example").get("objective").get("type").asString()).isEqualTo("triplet");
+            assertThat(docs.get("paths").get(JOBS + "/{id}/events").get("get").get("responses").get("200")
+                    .get("content").propertyNames()).contains("text/event-stream");
+        }
+    }
+
+    @Test
     void aBadImageInTheDatasetFailsTheJobWithAClearError() throws IOException {
         Path folder = Files.createDirectories(dataDir.resolve("datasets/folder"));
         List<FashionMnistSubset.Sample> samples = FashionMnistSubset.load();
