@@ -7,6 +7,10 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
@@ -156,13 +160,23 @@ class TrainingJobTest {
     }
 
     @Test
-    void aJobStoppedByARestartIsInterruptedAndResumesFromItsCheckpoint() {
+    void aJobStoppedByARestartIsInterruptedAndResumesFromItsCheckpoint() throws SQLException {
         String id;
         double firstEpochLoss;
         try (RunningService service = RunningService.start(dataDir)) {
             id = service.postJson(JOBS, request("{\"type\":\"center\"}", 5, "")).json().get("id").asString();
             JsonNode afterOne = await(service, id, job -> job.get("lossHistory").size() >= 1);
             firstEpochLoss = afterOne.get("lossHistory").get(0).asDouble();
+        }
+        // a crash leaves the row as it was while training; the next start must treat it as interrupted too
+        try (Connection db = DriverManager.getConnection("jdbc:h2:file:" + dataDir.resolve("db/imagesim"), "sa", "");
+                Statement sql = db.createStatement()) {
+            try (var row = sql.executeQuery("SELECT state FROM training_jobs WHERE id = '" + id + "'")) {
+                assertThat(row.next()).isTrue();
+                assertThat(row.getString(1)).as("state after a graceful stop").isEqualTo("INTERRUPTED");
+            }
+            assertThat(sql.executeUpdate("UPDATE training_jobs SET state = 'RUNNING' WHERE id = '" + id + "'"))
+                    .isEqualTo(1);
         }
         try (RunningService service = RunningService.start(dataDir)) {
             JsonNode interrupted = service.get(JOBS + "/" + id).json();
