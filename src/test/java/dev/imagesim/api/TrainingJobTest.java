@@ -91,6 +91,32 @@ class TrainingJobTest {
     }
 
     @Test
+    void aCollectionWithLabelsInItsMetadataIsADataset() {
+        try (RunningService service = RunningService.start(dataDir)) {
+            assertThat(service.postJson("/api/v1/collections", "{\"name\":\"shop\"}").status()).isEqualTo(201);
+            List<FashionMnistSubset.Sample> samples = FashionMnistSubset.load();
+            for (FashionMnistSubset.Sample s : samples.subList(0, 90)) {
+                String metadata = s.index() % 10 == 0 ? "{}" : "{\"kind\":\"class-" + s.label() + "\"}";
+                assertThat(service.multipart("PUT", "/api/v1/collections/shop/images/" + s.id(), new Multipart()
+                        .image("image", TestImages.encode(s.image(), "png")).field("metadata", metadata)).status())
+                        .isEqualTo(201);
+            }
+            Reply submitted = service.postJson(JOBS, """
+                    {"dataset":{"type":"collection","path":"shop","labelKey":"kind","heldOutClasses":["class-2","class-3"]},
+                     "trunk":{"architecture":"cnn","inputSize":28,"channels":1},
+                     "objective":{"type":"contrastive"},"epochs":1,"batch":{"p":2,"k":4}}""");
+            assertThat(submitted.status()).isEqualTo(202);
+            JsonNode done = await(service, submitted.json().get("id").asString(),
+                    job -> job.get("state").asString().equals("succeeded"));
+            long heldOut = samples.subList(0, 90).stream().filter(s -> (s.label() == 2 || s.label() == 3) && s.index() % 10 != 0).count();
+            assertThat(done.get("evaluation").get(0).get("heldOutClasses").get("queries").asLong()).isEqualTo(heldOut);
+            assertProblem(service.postJson(JOBS, """
+                    {"dataset":{"type":"collection","path":"nope"},"objective":{"type":"softmax"}}"""), 404,
+                    "collection-not-found");
+        }
+    }
+
+    @Test
     void badRequestsAreRefusedBeforeAnythingIsQueued() {
         try (RunningService service = RunningService.start(dataDir)) {
             assertProblem(service.postJson(JOBS, request("{\"type\":\"telepathy\"}", 1, "")), 400, "body-malformed");
