@@ -33,6 +33,9 @@ import dev.imagesim.training.data.IdxDataset;
  *     [-Dimagesim.bench.images-per-class=1500] [-Dimagesim.bench.epochs=3] \
  *     [-Dimagesim.bench.objectives=softmax,contrastive,triplet,center,autoencoder,denoising-autoencoder]
  * </pre>
+ * An entry of {@code objectives} is an objective type, or {@code name=<objective JSON>} to compare
+ * settings, e.g. {@code 'semi-hard={"type":"triplet","miner":"semi-hard"};batch-hard={"type":"triplet",
+ * "miner":"batch-hard"}'} (entries are separated by {@code ;} or {@code ,}, so JSON entries use {@code ;}).
  * The table is printed and written to {@code target/benchmarks/objectives.md}.
  */
 @Tag("benchmark")
@@ -48,8 +51,9 @@ class ObjectiveBenchmark {
         Path fashion = FashionMnistJobs.directory();
         int perClass = Integer.getInteger("imagesim.bench.images-per-class", 1500);
         int epochs = Integer.getInteger("imagesim.bench.epochs", 3);
-        List<String> objectives = List.of(System.getProperty("imagesim.bench.objectives",
-                "softmax,contrastive,triplet,center,autoencoder,denoising-autoencoder").split(","));
+        String list = System.getProperty("imagesim.bench.objectives",
+                "softmax,contrastive,triplet,center,autoencoder,denoising-autoencoder");
+        List<String> objectives = List.of(list.split(list.contains("=") ? ";" : ","));
 
         IdxDataset test = IdxDataset.read(fashion.resolve("t10k-images-idx3-ubyte.gz"));
         List<BufferedImage> seen = new ArrayList<>();
@@ -66,9 +70,12 @@ class ObjectiveBenchmark {
         try (RunningService service = FashionMnistJobs.service(dataDir, fashion)) {
             rows.add(row(service, "untrained (lr 1e-9, BN fitted)", "{\"type\":\"triplet\"}", 1, 100, 1e-9,
                     fashion, seen, seenLabels, heldOut, heldOutLabels));
-            for (String objective : objectives) {
-                rows.add(row(service, objective, "{\"type\":\"" + objective + "\"}", epochs, perClass, 1e-3,
-                        fashion, seen, seenLabels, heldOut, heldOutLabels));
+            for (String entry : objectives) {
+                int equals = entry.indexOf('=');
+                String name = equals < 0 ? entry.trim() : entry.substring(0, equals).trim();
+                String objective = equals < 0 ? "{\"type\":\"" + name + "\"}" : entry.substring(equals + 1);
+                rows.add(row(service, name, objective, epochs, perClass, 1e-3, fashion, seen, seenLabels, heldOut,
+                        heldOutLabels));
             }
         }
         String table = "| objective | epochs | train samples/s | seen R@1 | seen MAP@R | held-out R@1 | held-out MAP@R "
