@@ -117,8 +117,9 @@ public class TrainingPlanner {
                 "dataset.maxImagesPerClass must be at least 1");
         require(datasetOut.validationFraction() >= 0 && datasetOut.validationFraction() < 1,
                 "dataset.validationFraction must be in [0, 1)");
+        LearningRateSchedule schedule = request.schedule() == null ? LearningRateSchedule.COSINE : request.schedule();
         TrainingRequest resolved = new TrainingRequest(datasetOut, trunk, objective(request.objective()), dim, epochs,
-                batch, learningRate, device, request.seed() == null ? 42L : request.seed(), augmentation, modelId,
+                batch, learningRate, schedule, device, request.seed() == null ? 42L : request.seed(), augmentation, modelId,
                 request.description());
         return new TrainingPlan(resolved, manifest(resolved, base, parent), parent);
     }

@@ -22,6 +22,7 @@ import dev.imagesim.training.objective.TripletMiner;
  * @param epochs       passes over the training split (default 5)
  * @param batch        P classes × K images per batch (default 8 × 16)
  * @param learningRate Adam learning rate (default 0.001)
+ * @param schedule     how the rate changes: cosine decay to zero over the job (default) or constant
  * @param device       auto, cpu or gpu (default auto)
  * @param seed         seed of initialisation, sampling, splits and augmentation (default 42)
  * @param augmentation random flip / shift of training images (default none)
@@ -33,7 +34,7 @@ import dev.imagesim.training.objective.TripletMiner;
         {"dataset":{"type":"idx","path":"fashion-mnist","heldOutClasses":["8","9"]},
          "trunk":{"architecture":"cnn","inputSize":32,"channels":1,"freezeStages":0},
          "objective":{"type":"triplet","margin":0.2,"miner":"semi-hard"},
-         "embeddingDim":128,"epochs":5,"batch":{"p":8,"k":16},"learningRate":0.001,"device":"auto","seed":42}""")
+         "embeddingDim":128,"epochs":5,"batch":{"p":8,"k":16},"learningRate":0.001,"schedule":"cosine","device":"auto","seed":42}""")
 public record TrainingRequest(
         DatasetSpec dataset,
         Trunk trunk,
@@ -42,6 +43,7 @@ public record TrainingRequest(
         @Schema(example = "5") Integer epochs,
         Batch batch,
         @Schema(example = "0.001") Double learningRate,
+        @Schema(example = "cosine", allowableValues = {"cosine", "constant"}) LearningRateSchedule schedule,
         @Schema(example = "auto", allowableValues = {"auto", "cpu", "gpu"}) TrainingDevice device,
         @Schema(example = "42") Long seed,
         Augmentation augmentation,

@@ -109,9 +109,12 @@ final class TrainingRun {
         SequentialBlock embedding = TrunkFactory.embeddingNetwork(manifest.architecture(), manifest.embeddingDim());
         TrainingNetwork network = new TrainingNetwork(embedding, objective.head().orElse(null));
         Set<String> backbone = parameterIds(TrunkFactory.trunkOf(embedding));
+        Optional<Checkpoint> checkpoint = Checkpoint.read(workDirectory, json);
+        int startEpoch = checkpoint.map(Checkpoint::epochsDone).orElse(0);
+        long iterations = (long) sampler.batchesPerEpoch();
         Optimizer adam = Optimizer.adam().optLearningRateTracker(new GroupLearningRate(
                 request.learningRate().floatValue(), request.trunk().backboneLearningRateMultiplier().floatValue(),
-                backbone)).build();
+                backbone, request.schedule(), startEpoch * iterations, request.epochs() * iterations)).build();
         Device device = device(request.device());
         try (Model model = Model.newInstance("training", device, engineName)) {
             model.setBlock(network);
@@ -125,16 +128,13 @@ final class TrainingRun {
                     copyParent(embedding);
                 }
                 freeze(TrunkFactory.trunkOf(embedding), request.trunk().freezeStages());
-                Optional<Checkpoint> checkpoint = Checkpoint.read(workDirectory, json);
                 List<EpochReport> reports = new ArrayList<>();
-                int startEpoch = 0;
                 if (checkpoint.isPresent()) {
                     checkpoint.get().restore(workDirectory, network, model.getNDManager());
                     if (objective instanceof CenterLossObjective center && checkpoint.get().centres() != null) {
                         center.restoreCentres(checkpoint.get().centres());
                     }
                     reports.addAll(checkpoint.get().reports());
-                    startEpoch = checkpoint.get().epochsDone();
                 }
                 SplitEmbedder embedder = new SplitEmbedder(embedding, tensors, trainer.getManager(), channels, size);
                 int[] validation = DatasetSplit.sample(split.validation(), properties.maxEvaluationImages(), seed);

@@ -148,7 +148,7 @@ class TrainingRunTest {
         TrainingRequest request = new TrainingRequest(
                 new DatasetSpec(DatasetType.IDX, "train", null, HELD_OUT, 0.1, null),
                 new TrainingRequest.Trunk(Architecture.CNN, parent == null ? null : parent.id(), freeze, 1.0, 32, 1),
-                objective, 64, epochs, new TrainingRequest.Batch(7, 8), learningRate,
+                objective, 64, epochs, new TrainingRequest.Batch(7, 8), learningRate, LearningRateSchedule.COSINE,
                 TrainingDevice.CPU, 42L, Augmentation.NONE, "test-model", null);
         TrainingRun run = new TrainingRun(new TrainingPlan(request, manifest(), parent), dataset,
                 new TrainingProperties(null, 1000, null, 4, 100, 512, 2000, 0.01), directory, json,
