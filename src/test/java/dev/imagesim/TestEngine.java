@@ -16,7 +16,7 @@ public final class TestEngine {
 
     public static EngineProperties properties() {
         String cache = System.getProperty("imagesim.engine.native-cache-dir");
-        return new EngineProperties(0, cache == null ? null : Path.of(cache));
+        return new EngineProperties(0, cache == null ? null : Path.of(cache), true);
     }
 
     /** Prepares the offline PyTorch engine with a throw-away data directory. */

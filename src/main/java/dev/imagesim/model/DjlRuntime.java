@@ -11,8 +11,9 @@ import org.springframework.stereotype.Component;
 import dev.imagesim.DataDirectory;
 
 /**
- * Loads the PyTorch engine strictly offline: natives come from the classpath jars, are unpacked below
- * the data directory, and DJL is told never to download or phone home. Every DJL user depends on this
+ * Loads the PyTorch engine offline: natives come from the classpath jars, are unpacked below the data
+ * directory, and DJL is told not to phone home and, unless {@code imagesim.engine.offline=false} allows
+ * fetching a model from a URL, never to download. Every DJL user depends on this
  * bean so the properties are in place before DJL's classes read them.
  */
 @Component
@@ -27,7 +28,7 @@ public class DjlRuntime {
         Path cache = properties.nativeCacheDir() != null
                 ? properties.nativeCacheDir().toAbsolutePath()
                 : dataDirectory.subdirectory("djl-cache");
-        System.setProperty("ai.djl.offline", "true");
+        System.setProperty("ai.djl.offline", Boolean.toString(properties.offline()));
         System.setProperty("OPT_OUT_TRACKING", "true");
         System.setProperty("DJL_CACHE_DIR", cache.toString());
         System.setProperty("ENGINE_CACHE_DIR", cache.toString());

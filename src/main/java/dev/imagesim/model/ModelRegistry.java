@@ -54,7 +54,7 @@ public class ModelRegistry {
         removeStaleStaging();
         try {
             this.defaultBundle = properties.defaultBundle() != null
-                    ? read(properties.defaultBundle().toAbsolutePath())
+                    ? read(BundleLocation.resolve(properties.defaultBundle()), properties.defaultManifest())
                     : installEmbeddedDefault(loader);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the default model bundle", e);
@@ -149,7 +149,13 @@ public class ModelRegistry {
     }
 
     private ModelBundle read(Path directory) throws IOException {
-        try (InputStream in = Files.newInputStream(directory.resolve(ModelBundle.MANIFEST_FILE))) {
+        return read(directory, null);
+    }
+
+    /** Reads a bundle; {@code manifestFile} overrides the directory's own manifest when not null. */
+    private ModelBundle read(Path directory, Path manifestFile) throws IOException {
+        Path manifestPath = manifestFile != null ? manifestFile : directory.resolve(ModelBundle.MANIFEST_FILE);
+        try (InputStream in = Files.newInputStream(manifestPath)) {
             ModelManifest manifest = json.readValue(in, ModelManifest.class).validated();
             ModelBundle bundle = new ModelBundle(directory, manifest);
             if (manifest.weights() == null || !Files.isRegularFile(bundle.weightsFile())) {
