@@ -39,8 +39,11 @@ public final class RetrievalEvaluator {
         double[] mean = new double[RECALL_KS.length + 2];
         for (double[] row : perQuery) {
             for (int i = 0; i < mean.length; i++) {
-                mean[i] += row[i] / queries;
+                mean[i] += row[i];
             }
+        }
+        for (int i = 0; i < mean.length; i++) {
+            mean[i] /= queries;
         }
         return new RetrievalMetrics(queries, mean[0], mean[1], mean[2], mean[3], mean[4]);
     }

@@ -81,8 +81,9 @@ class SearchFlowTest {
             }
         }
         double precisionAt1 = sameClass / (double) samples.size();
-        // chance is 0.1 with ten balanced classes; even the untrained default should be far above it
-        assertThat(precisionAt1).isGreaterThan(0.4);
+        // chance is 0.1 with ten balanced classes; the shipped default is trained on Fashion-MNIST's
+        // training split (these are test images), so it should be well above the 0.5 of its untrained start
+        assertThat(precisionAt1).isGreaterThan(0.7);
     }
 
     @Test
@@ -107,7 +108,8 @@ class SearchFlowTest {
                 new Multipart().image("a", a).image("b", b)).json();
         assertThat(self.get("distance").asDouble()).isLessThan(1e-5);
         assertThat(self.get("similarity").asDouble()).isGreaterThan(other.get("similarity").asDouble());
-        assertThat(self.get("match").isNull()).isTrue(); // the untrained default has no calibrated threshold
+        assertThat(self.get("match").asBoolean()).isTrue(); // the default's calibrated threshold admits itself
+        assertThat(self.get("threshold").asDouble()).isPositive();
 
         JsonNode stored = service.postJson("/api/v1/similarity",
                 "{\"collection\":\"fashion\",\"idA\":\"fm-3\",\"idB\":\"fm-3\"}").json();
@@ -121,7 +123,8 @@ class SearchFlowTest {
         Reply reply = service.multipart("POST", "/api/v1/embeddings",
                 new Multipart().image("image", red).image("image", blue).image("image", red));
         assertThat(reply.status()).isEqualTo(200);
-        assertThat(reply.json().get("dimension").asInt()).isEqualTo(128);
+        int defaultDimension = service.get("/api/v1/models").json().get(0).get("embeddingDim").asInt();
+        assertThat(reply.json().get("dimension").asInt()).isEqualTo(defaultDimension);
         JsonNode e = reply.json().get("embeddings");
         assertThat(e).hasSize(3);
         assertThat(e.get(0)).isEqualTo(e.get(2));

@@ -30,7 +30,7 @@ import dev.imagesim.training.data.IdxDataset;
  * <pre>
  * ./mvnw -Pbench test -Dtest=ObjectiveBenchmark \
  *     [-Dimagesim.bench.fashion-mnist=/usr/share/datasets/fashion-mnist] \
- *     [-Dimagesim.bench.images-per-class=1500] [-Dimagesim.bench.epochs=3] \
+ *     [-Dimagesim.bench.images-per-class=1500] [-Dimagesim.bench.epochs=3] [-Dimagesim.bench.learning-rate=0.001] \
  *     [-Dimagesim.bench.objectives=softmax,contrastive,triplet,center,autoencoder,denoising-autoencoder]
  * </pre>
  * An entry of {@code objectives} is an objective type, or {@code name=<objective JSON>} to compare
@@ -51,6 +51,7 @@ class ObjectiveBenchmark {
         Path fashion = FashionMnistJobs.directory();
         int perClass = Integer.getInteger("imagesim.bench.images-per-class", 1500);
         int epochs = Integer.getInteger("imagesim.bench.epochs", 3);
+        double learningRate = Double.parseDouble(System.getProperty("imagesim.bench.learning-rate", "0.001"));
         String list = System.getProperty("imagesim.bench.objectives",
                 "softmax,contrastive,triplet,center,autoencoder,denoising-autoencoder");
         List<String> objectives = List.of(list.split(list.contains("=") ? ";" : ","));
@@ -74,15 +75,15 @@ class ObjectiveBenchmark {
                 int equals = entry.indexOf('=');
                 String name = equals < 0 ? entry.trim() : entry.substring(0, equals).trim();
                 String objective = equals < 0 ? "{\"type\":\"" + name + "\"}" : entry.substring(equals + 1);
-                rows.add(row(service, name, objective, epochs, perClass, 1e-3, fashion, seen, seenLabels, heldOut,
-                        heldOutLabels));
+                rows.add(row(service, name, objective, epochs, perClass, learningRate, fashion, seen, seenLabels,
+                        heldOut, heldOutLabels));
             }
         }
         String table = "| objective | epochs | train samples/s | seen R@1 | seen MAP@R | held-out R@1 | held-out MAP@R "
                 + "| wall s |\n|---|---|---|---|---|---|---|---|\n" + String.join("\n", rows) + "\n";
-        String header = String.format(Locale.ROOT, "Fashion-MNIST, cnn 32 px grayscale, 64-d, P×K 8×16, Adam 1e-3, "
-                + "seed 42, %d training images per seen class; test: t10k, seen = classes 0–7 (8000 images), "
-                + "held-out = 8, 9 (2000 images)%n%n", perClass);
+        String header = String.format(Locale.ROOT, "Fashion-MNIST, cnn 32 px grayscale, 64-d, P×K 8×16, Adam %s "
+                + "with cosine decay, seed 42, %d training images per seen class; test: t10k, seen = classes 0–7 "
+                + "(8000 images), held-out = 8, 9 (2000 images)%n%n", learningRate, perClass);
         System.out.println(header + table);
         Path out = Path.of("target/benchmarks/objectives.md");
         Files.createDirectories(out.getParent());
