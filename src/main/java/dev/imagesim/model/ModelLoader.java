@@ -7,6 +7,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
+import java.util.Map;
 
 
 import ai.djl.MalformedModelException;
@@ -25,6 +26,7 @@ import org.springframework.stereotype.Component;
 public class ModelLoader {
 
     public static final String PARAMS_FILE = "model.params";
+    public static final String TORCHSCRIPT_FILE = "model.pt";
 
     private final DjlRuntime runtime;
 
@@ -32,14 +34,27 @@ public class ModelLoader {
         this.runtime = runtime;
     }
 
-    /** Loads the bundle; the caller owns (and closes) the returned model. */
+    /** Loads the bundle for inference; the caller owns (and closes) the returned model. */
     public Model load(ModelBundle bundle) throws IOException {
+        return load(bundle, false);
+    }
+
+    /**
+     * Loads the bundle with gradients enabled on a TorchScript module's parameters, for fine-tuning it;
+     * the caller owns (and closes) the returned model.
+     */
+    public Model loadTrainable(ModelBundle bundle) throws IOException {
+        return load(bundle, true);
+    }
+
+    private Model load(ModelBundle bundle, boolean trainable) throws IOException {
         ModelManifest manifest = bundle.manifest();
         Model model = Model.newInstance(manifest.id(), runtime.engine().getEngineName());
         try {
             if (manifest.architecture() == Architecture.TORCHSCRIPT) {
                 String file = manifest.weights();
-                model.load(bundle.directory(), file.endsWith(".pt") ? file.substring(0, file.length() - 3) : file);
+                model.load(bundle.directory(), file.endsWith(".pt") ? file.substring(0, file.length() - 3) : file,
+                        trainable ? Map.of("trainParam", "true") : null);
             } else {
                 Block block = initialisedNetwork(model, manifest);
                 try (DataInputStream in = new DataInputStream(

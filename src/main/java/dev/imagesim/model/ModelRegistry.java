@@ -110,8 +110,9 @@ public class ModelRegistry {
      * Installs a new bundle: weights and manifest are written into a staging directory that is renamed into
      * place, so a crash never leaves a half-written model behind a valid id.
      */
-    public synchronized ModelBundle install(ModelManifest manifest, AtomicFiles.Writer weights) throws IOException {
-        ModelManifest installed = manifest.installed(ModelLoader.PARAMS_FILE, Instant.now()).validated();
+    public synchronized ModelBundle install(ModelManifest manifest, String weightsFile, AtomicFiles.Writer weights)
+            throws IOException {
+        ModelManifest installed = manifest.installed(weightsFile, Instant.now()).validated();
         Path target = modelsDirectory.resolve(installed.id());
         if (Files.exists(target) || installed.id().equals(defaultBundle.id())) {
             throw new ImagesimException(ImagesimException.Kind.CONFLICT, "model-exists",
@@ -120,7 +121,7 @@ public class ModelRegistry {
         Path staging = modelsDirectory.resolve(STAGING_PREFIX + installed.id() + "-" + UUID.randomUUID());
         Files.createDirectories(staging);
         try {
-            AtomicFiles.write(staging.resolve(ModelLoader.PARAMS_FILE), weights);
+            AtomicFiles.write(staging.resolve(weightsFile), weights);
             AtomicFiles.write(staging.resolve(ModelBundle.MANIFEST_FILE),
                     out -> json.writerWithDefaultPrettyPrinter().writeValue(out, installed));
             Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);

@@ -209,7 +209,7 @@ public class TrainingJobs implements DisposableBean {
             ModelManifest manifest = plan.manifest().withTrainingResult(result.evaluation(),
                     result.evaluation().verification() == null ? null : result.evaluation().verification().threshold(),
                     "training job " + job.id(), json.valueToTree(plan.request()));
-            registry.install(manifest, out -> out.write(result.weights()));
+            registry.install(manifest, result.weightsFile(), out -> out.write(result.weights()));
             finish(entry, entry.job, JobState.SUCCEEDED, null);
             Directories.deleteRecursively(work);
         } catch (CancellationException e) {

@@ -59,15 +59,12 @@ public class TrainingPlanner {
         ModelBundle parent = trunkIn.from() == null ? null : registry.find(trunkIn.from()).orElseThrow(() ->
                 ImagesimException.notFound("model-not-found", "trunk.from names no installed model: " + trunkIn.from()));
         ModelManifest base = parent == null ? null : parent.manifest();
-        if (base != null && base.architecture() == Architecture.TORCHSCRIPT) {
-            throw new ImagesimException(Kind.UNPROCESSABLE, "transfer-unsupported",
-                    "fine-tuning a TorchScript trunk is not supported; start from a DJL-built model (cnn, mlp, resnet, vgg)");
-        }
         Architecture architecture = base != null ? base.architecture()
                 : trunkIn.architecture() != null ? trunkIn.architecture() : Architecture.CNN;
         require(trunkIn.architecture() == null || trunkIn.architecture() == architecture,
                 "trunk.architecture must match the architecture of trunk.from (" + architecture + ")");
-        require(architecture != Architecture.TORCHSCRIPT,
+        boolean torchscript = architecture == Architecture.TORCHSCRIPT;
+        require(!torchscript || parent != null,
                 "a TorchScript trunk can only be trained starting from an installed model (trunk.from)");
         int inputSize = base != null ? base.inputSize() : orDefault(trunkIn.inputSize(),
                 architecture == Architecture.CNN || architecture == Architecture.MLP ? 32 : 224);
@@ -78,7 +75,8 @@ public class TrainingPlanner {
         require(inputSize >= architecture.minInputSize() && inputSize <= 512,
                 "trunk.inputSize must be in [" + architecture.minInputSize() + ", 512] for " + architecture);
         require(channels == 1 || channels == 3, "trunk.channels must be 1 or 3");
-        int stages = TrunkFactory.trunk(architecture).getChildren().size();
+        // a TorchScript module is one opaque stage: it trains as a whole (at the backbone rate) or not at all
+        int stages = torchscript ? 0 : TrunkFactory.trunk(architecture).getChildren().size();
         int freeze = orDefault(trunkIn.freezeStages(), 0);
         require(freeze >= 0 && freeze <= stages, "trunk.freezeStages must be in [0, " + stages + "] for " + architecture);
         double multiplier = trunkIn.backboneLearningRateMultiplier() != null ? trunkIn.backboneLearningRateMultiplier()
@@ -87,6 +85,8 @@ public class TrainingPlanner {
         Trunk trunk = new Trunk(architecture, trunkIn.from(), freeze, multiplier, inputSize, channels);
 
         int dim = orDefault(request.embeddingDim(), base != null ? base.embeddingDim() : 128);
+        require(!torchscript || dim == base.embeddingDim(),
+                "a TorchScript trunk keeps its output size: embeddingDim must be " + (base == null ? 0 : base.embeddingDim()));
         require(dim >= 2 && dim <= 4096, "embeddingDim must be in [2, 4096]");
         int epochs = orDefault(request.epochs(), 5);
         require(epochs >= 1 && epochs <= properties.maxEpochs(), "epochs must be in [1, " + properties.maxEpochs() + "]");

@@ -53,9 +53,10 @@ public record TrainingRequest(
     /**
      * @param architecture           cnn, mlp, resnet18, resnet34, resnet50, vgg11 or vgg16 (default: the parent's,
      *                               else cnn)
-     * @param from                   id of an installed model to start from (transfer learning); its
-     *                               architecture, input size and channels are kept
-     * @param freezeStages           leading trunk stages whose weights stay fixed (default 0)
+     * @param from                   id of an installed model to start from (transfer learning), DJL-built
+     *                               or TorchScript; its architecture, input size and channels are kept
+     * @param freezeStages           leading trunk stages whose weights stay fixed (default 0; DJL-built
+     *                               trunks only: a TorchScript module trains as a whole)
      * @param backboneLearningRateMultiplier learning-rate factor for the trunk's trainable stages (default 1,
      *                               0.1 when starting from a model)
      * @param inputSize              side of the network input in pixels (default 32 for cnn/mlp, 224 otherwise)

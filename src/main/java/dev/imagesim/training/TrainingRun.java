@@ -21,7 +21,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.SequentialBlock;
+import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
@@ -38,6 +39,7 @@ import dev.imagesim.evaluation.VerificationEvaluator;
 import dev.imagesim.evaluation.VerificationMetrics;
 import dev.imagesim.evaluation.VerificationPairs;
 import dev.imagesim.index.Distance;
+import dev.imagesim.model.Architecture;
 import dev.imagesim.model.ModelLoader;
 import dev.imagesim.model.ModelManifest;
 import dev.imagesim.model.TrunkFactory;
@@ -59,8 +61,11 @@ import dev.imagesim.training.objective.ObjectiveLoss;
  */
 final class TrainingRun {
 
-    /** What a finished run leaves: the trained embedding network's parameters and its evaluation. */
-    record Result(byte[] weights, ModelEvaluation evaluation, List<EpochReport> reports) {
+    /**
+     * What a finished run leaves: the trained embedding network's weights (DJL parameters, or a TorchScript
+     * archive for a fine-tuned TorchScript trunk), the file name they belong in, and the evaluation.
+     */
+    record Result(byte[] weights, String weightsFile, ModelEvaluation evaluation, List<EpochReport> reports) {
     }
 
     private static final int VERIFICATION_PAIRS = 20_000;
@@ -102,14 +107,29 @@ final class TrainingRun {
                     + " objective needs at least two training classes");
         }
         TensorBatches tensors = new TensorBatches(dataset, manifest);
-        int channels = manifest.channels();
-        int size = manifest.inputSize();
         Engine.getEngine(engineName).setRandomSeed((int) seed);
 
-        SequentialBlock embedding = TrunkFactory.embeddingNetwork(manifest.architecture(), manifest.embeddingDim());
+        boolean torchscript = manifest.architecture() == Architecture.TORCHSCRIPT;
+        try (Model source = torchscript ? loader.loadTrainable(plan.parent()) : null) {
+            Block embedding = torchscript ? source.getBlock()
+                    : TrunkFactory.embeddingNetwork(manifest.architecture(), manifest.embeddingDim());
+            return train(embedding, torchscript, objective, sampler, split, tensors, listener, cancelled);
+        }
+    }
+
+    private Result train(Block embedding, boolean torchscript, Objective objective, BatchSampler sampler,
+            DatasetSplit split, TensorBatches tensors, TrainingListener listener, BooleanSupplier cancelled)
+            throws IOException {
+        TrainingRequest request = plan.request();
+        ModelManifest manifest = plan.manifest();
+        long seed = request.seed();
+        int channels = manifest.channels();
+        int size = manifest.inputSize();
         TrainingNetwork network = new TrainingNetwork(embedding, objective.head().orElse(null));
-        Set<String> backbone = parameterIds(TrunkFactory.trunkOf(embedding));
-        Optional<Checkpoint> checkpoint = Checkpoint.read(workDirectory, json);
+        // a TorchScript module is all backbone; a DJL network's backbone is its trunk, the head is new
+        Set<String> backbone = parameterIds(torchscript ? embedding : TrunkFactory.trunkOf(embedding));
+        // a TorchScript module cannot be restored into a running trainer: its jobs restart when resumed
+        Optional<Checkpoint> checkpoint = torchscript ? Optional.empty() : Checkpoint.read(workDirectory, json);
         int startEpoch = checkpoint.map(Checkpoint::epochsDone).orElse(0);
         long iterations = (long) sampler.batchesPerEpoch();
         Optimizer adam = Optimizer.adam().optLearningRateTracker(new GroupLearningRate(
@@ -124,10 +144,12 @@ final class TrainingRun {
             try (Trainer trainer = model.newTrainer(config)) {
                 int batchSize = sampler.epoch(0).get(0).length;
                 trainer.initialize(new Shape(batchSize, channels, size, size));
-                if (plan.parent() != null) {
-                    copyParent(embedding);
+                if (!torchscript) {
+                    if (plan.parent() != null) {
+                        copyParent(embedding);
+                    }
+                    freeze(TrunkFactory.trunkOf(embedding), request.trunk().freezeStages());
                 }
-                freeze(TrunkFactory.trunkOf(embedding), request.trunk().freezeStages());
                 List<EpochReport> reports = new ArrayList<>();
                 if (checkpoint.isPresent()) {
                     checkpoint.get().restore(workDirectory, network, model.getNDManager());
@@ -146,15 +168,19 @@ final class TrainingRun {
                     report = new EpochReport(report.epoch(), report.loss(), report.activeFraction(),
                             retrieval(embedder, validation), retrieval(embedder, heldOut), report.seconds());
                     reports.add(report);
-                    Checkpoint.write(workDirectory, json, network, epoch + 1,
-                            objective instanceof CenterLossObjective center ? center.centres() : null, reports);
+                    if (!torchscript) {
+                        Checkpoint.write(workDirectory, json, network, epoch + 1,
+                                objective instanceof CenterLossObjective center ? center.centres() : null, reports);
+                    }
                     listener.epochFinished(report, meter.progress(epoch + 1, sampler.batchesPerEpoch(), report.loss(),
                             report.activeFraction()));
                 }
                 EpochReport last = reports.get(reports.size() - 1);
                 ModelEvaluation evaluation = new ModelEvaluation(last.seenClasses(), last.heldOutClasses(),
                         verification(embedder, validation.length > 0 ? validation : heldOut, seed));
-                return new Result(weights(embedding), evaluation, reports);
+                return torchscript
+                        ? new Result(torchScript((PtSymbolBlock) embedding), ModelLoader.TORCHSCRIPT_FILE, evaluation, reports)
+                        : new Result(weights(embedding), ModelLoader.PARAMS_FILE, evaluation, reports);
             }
         }
     }
@@ -229,7 +255,7 @@ final class TrainingRun {
     }
 
     /** Copies the parent model's weights: the whole network when the head fits, else the trunk only. */
-    private void copyParent(SequentialBlock embedding) throws IOException {
+    private void copyParent(Block embedding) throws IOException {
         ModelManifest parent = plan.parent().manifest();
         try (Model parentModel = loader.load(plan.parent())) {
             Block source = parentModel.getBlock();
@@ -255,7 +281,7 @@ final class TrainingRun {
         }
     }
 
-    private static void freeze(SequentialBlock trunk, int stages) {
+    private static void freeze(Block trunk, int stages) {
         for (int i = 0; i < stages; i++) {
             trunk.getChildren().get(i).getValue().freezeParameters(true);
         }
@@ -267,6 +293,13 @@ final class TrainingRun {
             ids.add(p.getValue().getId());
         }
         return ids;
+    }
+
+    /** The fine-tuned module as a plain TorchScript archive, loadable like any {@code .pt} file. */
+    private static byte[] torchScript(PtSymbolBlock module) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        JniUtils.writeModule(module, bytes, false);
+        return bytes.toByteArray();
     }
 
     private static byte[] weights(Block embedding) throws IOException {

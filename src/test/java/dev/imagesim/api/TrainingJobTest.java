@@ -137,6 +137,43 @@ class TrainingJobTest {
     }
 
     @Test
+    void aTorchScriptTrunkIsFineTunedIntoANewTorchScriptModel() throws Exception {
+        Path fixture = Path.of(getClass().getResource("/models/tiny-torchscript/manifest.json").toURI()).getParent();
+        Path installed = Files.createDirectories(dataDir.resolve("models/tiny-torchscript"));
+        for (String file : List.of("manifest.json", "trunk.pt")) {
+            Files.copy(fixture.resolve(file), installed.resolve(file));
+        }
+        try (RunningService service = RunningService.start(dataDir)) {
+            String request = """
+                    {"dataset":{"type":"idx","path":"fm","maxImagesPerClass":20,"heldOutClasses":["8","9"]},
+                     "trunk":{"from":"tiny-torchscript"%s},"objective":{"type":"triplet"},"epochs":1,
+                     "batch":{"p":4,"k":4},"modelId":"tiny-tuned"%s}""";
+            assertProblem(service.postJson(JOBS, request.formatted("", ",\"embeddingDim\":32")), 400,
+                    "training-request-invalid");
+            assertProblem(service.postJson(JOBS, request.formatted(",\"freezeStages\":1", "")), 400,
+                    "training-request-invalid");
+            Reply submitted = service.postJson(JOBS, request.formatted("", ""));
+            assertThat(submitted.status()).as(String.valueOf(submitted.json())).isEqualTo(202);
+            JsonNode done = await(service, submitted.json().get("id").asString(),
+                    job -> job.get("state").asString().equals("succeeded"));
+            assertThat(done.get("request").get("trunk").get("backboneLearningRateMultiplier").asDouble())
+                    .isEqualTo(0.1);
+
+            JsonNode model = service.get("/api/v1/models/tiny-tuned").json();
+            assertThat(model.get("architecture").asString()).isEqualTo("torchscript");
+            assertThat(model.get("parent").asString()).isEqualTo("tiny-torchscript");
+            assertThat(dataDir.resolve("models/tiny-tuned/model.pt")).isRegularFile();
+            byte[] image = TestImages.encode(FashionMnistSubset.load().get(0).image(), "png");
+            JsonNode tuned = service.multipart("POST", "/api/v1/embeddings?model=tiny-tuned",
+                    new Multipart().image("image", image)).json();
+            JsonNode original = service.multipart("POST", "/api/v1/embeddings?model=tiny-torchscript",
+                    new Multipart().image("image", image)).json();
+            assertThat(tuned.get("dimension").asInt()).isEqualTo(16);
+            assertThat(tuned.get("embeddings").get(0)).isNotEqualTo(original.get("embeddings").get(0));
+        }
+    }
+
+    @Test
     void theOpenApiDocumentDescribesTrainingAndReindexing() {
         try (RunningService service = RunningService.start(dataDir)) {
             JsonNode docs = service.get("/v3/api-docs").json();
