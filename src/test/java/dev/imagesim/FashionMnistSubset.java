@@ -5,6 +5,8 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -42,6 +44,19 @@ public final class FashionMnistSubset {
             return samples;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Copies the committed training subset (100 images per class, gzipped IDX) into {@code directory}, where
+     * an IDX dataset of that directory reads it.
+     */
+    public static void copyTrainingSet(Path directory) throws IOException {
+        Files.createDirectories(directory);
+        for (String file : List.of("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz")) {
+            try (InputStream in = FashionMnistSubset.class.getResourceAsStream("/fashion-mnist/train/" + file)) {
+                Files.copy(in, directory.resolve(file));
+            }
         }
     }
 

@@ -2,9 +2,6 @@ package dev.imagesim.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -41,12 +38,7 @@ class ReindexTest {
 
     @Test
     void searchesDuringAReindexAlwaysUseOneModelAndTheSwapKeepsEveryWrite() throws Exception {
-        Path fm = Files.createDirectories(dataDir.resolve("datasets/fm"));
-        for (String file : List.of("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz")) {
-            try (InputStream in = getClass().getResourceAsStream("/fashion-mnist/train/" + file)) {
-                Files.copy(in, fm.resolve(file));
-            }
-        }
+        FashionMnistSubset.copyTrainingSet(dataDir.resolve("datasets/fm"));
         String oldModel;
         try (RunningService service = RunningService.start(dataDir)) {
             oldModel = service.postJson("/api/v1/collections", "{\"name\":\"c\"}").json().get("model").asString();

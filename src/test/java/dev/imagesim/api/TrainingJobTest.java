@@ -3,7 +3,6 @@ package dev.imagesim.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,12 +39,7 @@ class TrainingJobTest {
 
     @BeforeEach
     void dataset() throws IOException {
-        Path fm = Files.createDirectories(dataDir.resolve("datasets/fm"));
-        for (String file : List.of("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz")) {
-            try (InputStream in = getClass().getResourceAsStream("/fashion-mnist/train/" + file)) {
-                Files.copy(in, fm.resolve(file));
-            }
-        }
+        FashionMnistSubset.copyTrainingSet(dataDir.resolve("datasets/fm"));
     }
 
     private static String request(String objective, int epochs, String extra) {
