@@ -16,7 +16,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The real application on a random port over a given data directory, driven over HTTP with the JDK client.
- * Closing and starting it again over the same directory is a restart.
+ * Closing and starting it again over the same directory is a restart. The database is H2 or PostgreSQL
+ * as {@link TestDatabase} says.
  */
 public final class RunningService implements AutoCloseable {
 
@@ -38,6 +39,7 @@ public final class RunningService implements AutoCloseable {
     public static RunningService start(Path dataDir, String... extraArgs) {
         List<String> args = new ArrayList<>(List.of("--server.port=0", "--server.address=127.0.0.1",
                 "--imagesim.data-dir=" + dataDir));
+        args.addAll(TestDatabase.arguments(dataDir));
         args.addAll(List.of(extraArgs));
         return new RunningService(new SpringApplicationBuilder(ImagesimApplication.class)
                 .run(args.toArray(String[]::new)));

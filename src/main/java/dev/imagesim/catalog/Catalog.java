@@ -86,7 +86,9 @@ public class Catalog {
             String metadataJson, String modelId) {
         Identifiers.requireImageId(id);
         Collection stored = collection(collectionName);
-        requireDimension(stored, vector);
+        if (stored.modelId().equals(modelId)) {
+            requireDimension(stored, vector); // refuse before storing the blob; a model switch is caught below
+        }
         String sha = blobs.put(image.bytes());
         LiveIndex live = indexes.get(stored.name());
         live.writeLock.lock();

@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -24,6 +23,7 @@ import dev.imagesim.FashionMnistSubset;
 import dev.imagesim.Multipart;
 import dev.imagesim.RunningService;
 import dev.imagesim.RunningService.Reply;
+import dev.imagesim.TestDatabase;
 import dev.imagesim.TestImages;
 
 /**
@@ -226,7 +226,7 @@ class TrainingJobTest {
             firstEpochLoss = afterOne.get("lossHistory").get(0).asDouble();
         }
         // a crash leaves the row as it was while training; the next start must treat it as interrupted too
-        try (Connection db = DriverManager.getConnection("jdbc:h2:file:" + dataDir.resolve("db/imagesim"), "sa", "");
+        try (Connection db = TestDatabase.connect(dataDir);
                 Statement sql = db.createStatement()) {
             try (var row = sql.executeQuery("SELECT state FROM training_jobs WHERE id = '" + id + "'")) {
                 assertThat(row.next()).isTrue();
