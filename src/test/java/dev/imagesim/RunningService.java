@@ -67,6 +67,20 @@ public final class RunningService implements AutoCloseable {
                 .method(method, HttpRequest.BodyPublishers.ofByteArray(body.bytes())).build());
     }
 
+    /** The body of a GET as text, for endpoints that do not answer JSON; fails on a non-200 status. */
+    public String text(String path) {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri(path)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException(path + " answered " + response.statusCode());
+            }
+            return response.body();
+        } catch (java.io.IOException | InterruptedException e) {
+            throw new IllegalStateException("request " + path + " failed", e);
+        }
+    }
+
     /** Reads a server-sent event stream to its end and returns each event's JSON data. */
     public List<JsonNode> events(String path, java.time.Duration timeout) {
         HttpRequest request = HttpRequest.newBuilder(uri(path)).header("Accept", "text/event-stream")

@@ -14,6 +14,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
+import io.micrometer.core.instrument.MeterRegistry;
+
 import dev.imagesim.DataDirectory;
 import dev.imagesim.index.HnswlibVectorIndex;
 import dev.imagesim.index.IndexProperties;
@@ -33,14 +35,17 @@ class CollectionIndexes {
     private final Path directory;
     private final ImageRepository images;
     private final IndexProperties properties;
+    private final IndexMetrics metrics;
 
     CollectionIndexes(DataDirectory dataDirectory, CollectionRepository collections, ImageRepository images,
-            IndexProperties properties) {
+            IndexProperties properties, MeterRegistry meters) {
         this.directory = dataDirectory.subdirectory("indexes");
         this.images = images;
         this.properties = properties;
+        this.metrics = new IndexMetrics(meters, name -> find(name).map(live -> live.index().size()).orElse(0));
         for (Collection collection : collections.findAll()) {
             indexes.put(collection.name(), load(collection));
+            metrics.track(collection.name());
         }
     }
 
@@ -58,10 +63,12 @@ class CollectionIndexes {
         deleteSnapshot(collection.name());
         indexes.put(collection.name(), new LiveIndex(collection,
                 HnswlibVectorIndex.create(collection.index(), collection.distance(), collection.dimension()), 0));
+        metrics.track(collection.name());
     }
 
     void drop(String collection) {
         indexes.remove(collection);
+        metrics.untrack(collection);
         deleteSnapshot(collection);
     }
 

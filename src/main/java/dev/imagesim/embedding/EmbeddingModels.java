@@ -8,6 +8,8 @@ import jakarta.annotation.PreDestroy;
 
 import org.springframework.stereotype.Component;
 
+import io.micrometer.core.instrument.MeterRegistry;
+
 import dev.imagesim.ImagesimException;
 import dev.imagesim.ImagesimException.Kind;
 import dev.imagesim.model.ModelBundle;
@@ -21,12 +23,16 @@ public class EmbeddingModels {
     private final ModelRegistry registry;
     private final ModelLoader loader;
     private final EmbeddingProperties properties;
+    private final MeterRegistry meters;
     private final Map<String, DjlEmbeddingModel> loaded = new ConcurrentHashMap<>();
+    private final Map<String, EmbeddingModel> timed = new ConcurrentHashMap<>();
 
-    public EmbeddingModels(ModelRegistry registry, ModelLoader loader, EmbeddingProperties properties) {
+    public EmbeddingModels(ModelRegistry registry, ModelLoader loader, EmbeddingProperties properties,
+            MeterRegistry meters) {
         this.registry = registry;
         this.loader = loader;
         this.properties = properties;
+        this.meters = meters;
         get(registry.defaultBundle().id());
     }
 
@@ -37,8 +43,10 @@ public class EmbeddingModels {
 
     /** The model with this id; a 404-kind error when no such bundle is installed. */
     public EmbeddingModel get(String modelId) {
-        return loaded.computeIfAbsent(modelId, id -> load(registry.find(id).orElseThrow(
-                () -> ImagesimException.notFound("model-not-found", "no model with id '" + id + "'"))));
+        return timed.computeIfAbsent(modelId, id -> new TimedEmbeddingModel(
+                loaded.computeIfAbsent(id, key -> load(registry.find(key).orElseThrow(
+                        () -> ImagesimException.notFound("model-not-found", "no model with id '" + key + "'")))),
+                meters));
     }
 
     /** The given id, or the default model when it is null or blank. */
@@ -59,5 +67,6 @@ public class EmbeddingModels {
     void close() {
         loaded.values().forEach(DjlEmbeddingModel::close);
         loaded.clear();
+        timed.clear();
     }
 }

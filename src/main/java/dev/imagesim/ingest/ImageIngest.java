@@ -5,6 +5,9 @@ import java.util.List;
 
 import org.springframework.stereotype.Service;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
 import dev.imagesim.ImagesimException;
 import dev.imagesim.catalog.Catalog;
 import dev.imagesim.catalog.Collection;
@@ -25,19 +28,36 @@ public class ImageIngest {
     private final EmbeddingModels models;
     private final ImageDecoder decoder;
     private final int batchSize;
+    private final Timer singleTimer;
+    private final Timer batchTimer;
+    private final MeterRegistry meters;
 
-    public ImageIngest(Catalog catalog, EmbeddingModels models, ImageDecoder decoder, EmbeddingProperties properties) {
+    public ImageIngest(Catalog catalog, EmbeddingModels models, ImageDecoder decoder, EmbeddingProperties properties,
+            MeterRegistry meters) {
         this.catalog = catalog;
         this.models = models;
         this.decoder = decoder;
         this.batchSize = properties.batchSize();
+        this.meters = meters;
+        this.singleTimer = Timer.builder("imagesim.ingest").description("time to store images")
+                .tag("request", "single").register(meters);
+        this.batchTimer = Timer.builder("imagesim.ingest").description("time to store images")
+                .tag("request", "batch").register(meters);
     }
 
     /** Stores one image; any problem is thrown and nothing is stored. */
     public UpsertResult put(String collectionName, String id, byte[] bytes, String metadataJson) {
-        Identifiers.requireImageId(id);
-        DecodedImage decoded = decoder.decode(bytes);
-        return storeWithCurrentModel(collectionName, id, bytes, decoded, metadataJson);
+        return singleTimer.record(() -> {
+            Identifiers.requireImageId(id);
+            DecodedImage decoded = decoder.decode(bytes);
+            UpsertResult result = storeWithCurrentModel(collectionName, id, bytes, decoded, metadataJson);
+            count(result.created() ? "created" : "updated", 1);
+            return result;
+        });
+    }
+
+    private void count(String outcome, long images) {
+        meters.counter("imagesim.ingest.images", "outcome", outcome).increment(images);
     }
 
     /** Embeds with the collection's model and stores; once more if a re-index switched models meanwhile. */
@@ -62,6 +82,10 @@ public class ImageIngest {
      * others go on. Each stored item is committed on its own.
      */
     public BatchResult putAll(String collectionName, List<BatchItem> items) {
+        return batchTimer.record(() -> storeAll(collectionName, items));
+    }
+
+    private BatchResult storeAll(String collectionName, List<BatchItem> items) {
         Collection collection = catalog.searchTarget(collectionName).collection();
         EmbeddingModel model = models.get(collection.modelId());
         BatchItemResult[] results = new BatchItemResult[items.size()];
@@ -82,7 +106,11 @@ public class ImageIngest {
                 decoded.clear();
             }
         }
-        return BatchResult.of(List.of(results));
+        BatchResult result = BatchResult.of(List.of(results));
+        for (BatchItemResult item : results) {
+            count(item.status(), 1);
+        }
+        return result;
     }
 
     private void store(Collection collection, EmbeddingModel model, List<BatchItem> items, List<Integer> pending,

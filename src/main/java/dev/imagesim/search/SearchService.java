@@ -6,6 +6,9 @@ import java.util.Map;
 
 import org.springframework.stereotype.Service;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -35,17 +38,42 @@ public class SearchService {
     private final ImageDecoder decoder;
     private final RequestLimits limits;
     private final JsonMapper json;
+    private final Timer byImageTimer;
+    private final Timer byIdTimer;
+    private final Timer byVectorTimer;
 
     public SearchService(Catalog catalog, EmbeddingModels models, ImageDecoder decoder, RequestLimits limits,
-            JsonMapper json) {
+            JsonMapper json, MeterRegistry meters) {
         this.catalog = catalog;
         this.models = models;
         this.decoder = decoder;
         this.limits = limits;
         this.json = json;
+        this.byImageTimer = timer(meters, "image");
+        this.byIdTimer = timer(meters, "id");
+        this.byVectorTimer = timer(meters, "vector");
+    }
+
+    private static Timer timer(MeterRegistry meters, String by) {
+        return Timer.builder("imagesim.search").description("search time, query embedding included")
+                .tag("by", by).register(meters);
     }
 
     public SearchResult byImage(String collectionName, byte[] image, Integer k, Integer ef,
+            Map<String, JsonNode> filter) {
+        return byImageTimer.record(() -> searchByImage(collectionName, image, k, ef, filter));
+    }
+
+    public SearchResult byId(String collectionName, String id, Integer k, Integer ef, Map<String, JsonNode> filter) {
+        return byIdTimer.record(() -> searchById(collectionName, id, k, ef, filter));
+    }
+
+    public SearchResult byVector(String collectionName, float[] vector, Integer k, Integer ef,
+            Map<String, JsonNode> filter) {
+        return byVectorTimer.record(() -> searchByVector(collectionName, vector, k, ef, filter));
+    }
+
+    private SearchResult searchByImage(String collectionName, byte[] image, Integer k, Integer ef,
             Map<String, JsonNode> filter) {
         long start = System.nanoTime();
         SearchTarget target = catalog.searchTarget(collectionName);
@@ -54,7 +82,8 @@ public class SearchService {
         return search(target, query, k, ef, filter, start);
     }
 
-    public SearchResult byId(String collectionName, String id, Integer k, Integer ef, Map<String, JsonNode> filter) {
+    private SearchResult searchById(String collectionName, String id, Integer k, Integer ef,
+            Map<String, JsonNode> filter) {
         long start = System.nanoTime();
         checkBounds(k, ef);
         SearchTarget target = catalog.searchTarget(collectionName);
@@ -66,7 +95,7 @@ public class SearchService {
         return search(target, stored.vector(), k, ef, filter, start);
     }
 
-    public SearchResult byVector(String collectionName, float[] vector, Integer k, Integer ef,
+    private SearchResult searchByVector(String collectionName, float[] vector, Integer k, Integer ef,
             Map<String, JsonNode> filter) {
         long start = System.nanoTime();
         SearchTarget target = catalog.searchTarget(collectionName);

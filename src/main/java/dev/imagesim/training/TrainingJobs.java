@@ -20,6 +20,10 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Service;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.imagesim.DataDirectory;
@@ -52,6 +56,7 @@ public class TrainingJobs implements DisposableBean {
         final AtomicBoolean cancel = new AtomicBoolean();
         long lastPublished;
         long lastPersisted;
+        long lastIteration;
 
         Active(TrainingJob job) {
             this.job = job;
@@ -70,11 +75,12 @@ public class TrainingJobs implements DisposableBean {
     private final ExecutorService worker;
     private final Map<String, Active> active = new ConcurrentHashMap<>();
     private volatile boolean stopping;
+    private final Timer iterationTimer;
     private final Map<String, List<Consumer<TrainingJob>>> subscribers = new ConcurrentHashMap<>();
 
     public TrainingJobs(TrainingJobRepository repository, TrainingPlanner planner, DatasetLoader datasets,
             ModelRegistry registry, ModelLoader loader, TrainingProperties properties, JsonMapper json,
-            DjlRuntime runtime, DataDirectory dataDirectory) {
+            DjlRuntime runtime, DataDirectory dataDirectory, MeterRegistry meters) {
         this.repository = repository;
         this.planner = planner;
         this.datasets = datasets;
@@ -89,6 +95,10 @@ public class TrainingJobs implements DisposableBean {
             thread.setDaemon(true);
             return thread;
         });
+        this.iterationTimer = Timer.builder("imagesim.training.iteration")
+                .description("one training iteration: batch preparation, forward, backward, step").register(meters);
+        Gauge.builder("imagesim.training.jobs", active, Map::size)
+                .description("training jobs queued or running").register(meters);
         int interrupted = repository.interruptUnfinished(Instant.now());
         if (interrupted > 0) {
             log.warn("{} training job(s) were unfinished when the service last stopped; they are marked "
@@ -196,6 +206,7 @@ public class TrainingJobs implements DisposableBean {
                 return;
             }
             entry.job = entry.job.started(Instant.now());
+            entry.lastIteration = System.nanoTime();
         }
         repository.update(entry.job);
         publish(entry.job);
@@ -235,6 +246,8 @@ public class TrainingJobs implements DisposableBean {
             public void progress(TrainingProgress progress) {
                 entry.job = entry.job.progressed(progress, entry.job.epochs());
                 long now = System.nanoTime();
+                iterationTimer.record(now - entry.lastIteration, TimeUnit.NANOSECONDS);
+                entry.lastIteration = now;
                 if (now - entry.lastPublished >= PUBLISH_INTERVAL_NANOS) {
                     entry.lastPublished = now;
                     publish(entry.job);
@@ -247,6 +260,7 @@ public class TrainingJobs implements DisposableBean {
 
             @Override
             public void epochFinished(EpochReport report, TrainingProgress progress) {
+                entry.lastIteration = System.nanoTime(); // evaluation time is not an iteration
                 List<EpochReport> epochs = new ArrayList<>(entry.job.epochs().stream()
                         .filter(r -> r.epoch() < report.epoch()).toList());
                 epochs.add(report);
