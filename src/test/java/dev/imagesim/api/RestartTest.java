@@ -68,6 +68,22 @@ class RestartTest {
         }
     }
 
+    @Test
+    void theSnapshotTimerSavesChangesWithoutWaitingForShutdown() throws Exception {
+        try (RunningService service = RunningService.start(dataDir, "--imagesim.index.snapshot-every-writes=100000",
+                "--imagesim.index.snapshot-interval-seconds=1")) {
+            assertThat(service.postJson("/api/v1/collections", "{\"name\":\"timer\"}").status()).isEqualTo(201);
+            Sample s = samples.get(0);
+            assertThat(service.multipart("PUT", "/api/v1/collections/timer/images/" + s.id(), new Multipart()
+                    .image("image", TestImages.encode(s.image(), "png"))).status()).isEqualTo(201);
+            Path snapshot = dataDir.resolve("indexes/timer.snapshot");
+            for (int i = 0; i < 100 && !Files.exists(snapshot); i++) {
+                Thread.sleep(100);
+            }
+            assertThat(snapshot).exists();
+        }
+    }
+
     private List<JsonNode> searches(RunningService service) {
         List<JsonNode> results = new ArrayList<>();
         for (int i = 0; i < samples.size(); i += 10) {
