@@ -1,6 +1,8 @@
 package dev.imagesim.training;
 
 import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.Map;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -14,6 +16,8 @@ import dev.imagesim.training.data.TensorBatches;
 /**
  * Embeds dataset images with the network under training, in inference mode (batch-norm running
  * statistics) and L2-normalised, exactly as the service will embed them once the model is installed.
+ * Results are kept per index array until the weights change ({@link #weightsChanged}), so an epoch's
+ * retrieval and the final verification embed each split once.
  */
 final class SplitEmbedder {
 
@@ -23,6 +27,7 @@ final class SplitEmbedder {
     private final TensorBatches tensors;
     private final NDManager manager;
     private final Shape imageShape;
+    private final Map<int[], float[][]> cache = new IdentityHashMap<>();
 
     SplitEmbedder(Block embedding, TensorBatches tensors, NDManager manager, int channels, int size) {
         this.embedding = embedding;
@@ -31,7 +36,16 @@ final class SplitEmbedder {
         this.imageShape = new Shape(channels, size, size);
     }
 
+    /** Forgets embeddings made with earlier weights; call after every training step or epoch. */
+    void weightsChanged() {
+        cache.clear();
+    }
+
     float[][] embed(int[] indices) {
+        return cache.computeIfAbsent(indices, this::compute);
+    }
+
+    private float[][] compute(int[] indices) {
         float[][] out = new float[indices.length][];
         for (int start = 0; start < indices.length; start += BATCH) {
             int[] chunk = Arrays.copyOfRange(indices, start, Math.min(indices.length, start + BATCH));

@@ -21,7 +21,7 @@ import dev.imagesim.training.objective.TripletMiner;
  * @param embeddingDim length of the embedding (default: the parent model's, else 128)
  * @param epochs       passes over the training split (default 5)
  * @param batch        P classes × K images per batch (default 8 × 16)
- * @param learningRate Adam learning rate (default 0.001)
+ * @param learningRate Adam learning rate (default 0.001; 0.0003 for triplet loss)
  * @param schedule     how the rate changes: cosine decay to zero over the job (default) or constant
  * @param device       auto, cpu or gpu (default auto)
  * @param seed         seed of initialisation, sampling, splits and augmentation (default 42)

@@ -165,6 +165,7 @@ final class TrainingRun {
                 for (int epoch = startEpoch; epoch < request.epochs(); epoch++) {
                     EpochReport report = trainEpoch(trainer, objective, sampler, tensors, epoch, meter, listener,
                             cancelled, new Shape(channels, size, size));
+                    embedder.weightsChanged();
                     report = new EpochReport(report.epoch(), report.loss(), report.activeFraction(),
                             retrieval(embedder, validation), retrieval(embedder, heldOut), report.seconds());
                     reports.add(report);

@@ -31,6 +31,7 @@ import dev.imagesim.training.data.IdxDataset;
  * ./mvnw -Pbench test -Dtest=ObjectiveBenchmark \
  *     [-Dimagesim.bench.fashion-mnist=/usr/share/datasets/fashion-mnist] \
  *     [-Dimagesim.bench.images-per-class=1500] [-Dimagesim.bench.epochs=3] [-Dimagesim.bench.learning-rate=0.001] \
+ *     [-Dimagesim.bench.embedding-dim=64] \
  *     [-Dimagesim.bench.objectives=softmax,contrastive,triplet,center,autoencoder,denoising-autoencoder]
  * </pre>
  * An entry of {@code objectives} is an objective type, or {@code name=<objective JSON>} to compare
@@ -52,6 +53,7 @@ class ObjectiveBenchmark {
         int perClass = Integer.getInteger("imagesim.bench.images-per-class", 1500);
         int epochs = Integer.getInteger("imagesim.bench.epochs", 3);
         double learningRate = Double.parseDouble(System.getProperty("imagesim.bench.learning-rate", "0.001"));
+        int dimension = Integer.getInteger("imagesim.bench.embedding-dim", 64);
         String list = System.getProperty("imagesim.bench.objectives",
                 "softmax,contrastive,triplet,center,autoencoder,denoising-autoencoder");
         List<String> objectives = List.of(list.split(list.contains("=") ? ";" : ","));
@@ -70,20 +72,20 @@ class ObjectiveBenchmark {
         List<String> rows = new ArrayList<>();
         try (RunningService service = FashionMnistJobs.service(dataDir, fashion)) {
             rows.add(row(service, "untrained (lr 1e-9, BN fitted)", "{\"type\":\"triplet\"}", 1, 100, 1e-9,
-                    fashion, seen, seenLabels, heldOut, heldOutLabels));
+                    dimension, fashion, seen, seenLabels, heldOut, heldOutLabels));
             for (String entry : objectives) {
                 int equals = entry.indexOf('=');
                 String name = equals < 0 ? entry.trim() : entry.substring(0, equals).trim();
                 String objective = equals < 0 ? "{\"type\":\"" + name + "\"}" : entry.substring(equals + 1);
-                rows.add(row(service, name, objective, epochs, perClass, learningRate, fashion, seen, seenLabels,
-                        heldOut, heldOutLabels));
+                rows.add(row(service, name, objective, epochs, perClass, learningRate, dimension, fashion, seen,
+                        seenLabels, heldOut, heldOutLabels));
             }
         }
         String table = "| objective | epochs | train samples/s | seen R@1 | seen MAP@R | held-out R@1 | held-out MAP@R "
                 + "| wall s |\n|---|---|---|---|---|---|---|---|\n" + String.join("\n", rows) + "\n";
-        String header = String.format(Locale.ROOT, "Fashion-MNIST, cnn 32 px grayscale, 64-d, P×K 8×16, Adam %s "
+        String header = String.format(Locale.ROOT, "Fashion-MNIST, cnn 32 px grayscale, %d-d, P×K 8×16, Adam %s "
                 + "with cosine decay, seed 42, %d training images per seen class; test: t10k, seen = classes 0–7 "
-                + "(8000 images), held-out = 8, 9 (2000 images)%n%n", learningRate, perClass);
+                + "(8000 images), held-out = 8, 9 (2000 images)%n%n", dimension, learningRate, perClass);
         System.out.println(header + table);
         Path out = Path.of("target/benchmarks/objectives.md");
         Files.createDirectories(out.getParent());
@@ -91,15 +93,15 @@ class ObjectiveBenchmark {
     }
 
     private static String row(RunningService service, String name, String objective, int epochs, int perClass,
-            double learningRate, Path fashion, List<BufferedImage> seen, List<Integer> seenLabels,
+            double learningRate, int dimension, Path fashion, List<BufferedImage> seen, List<Integer> seenLabels,
             List<BufferedImage> heldOut, List<Integer> heldOutLabels) {
         String modelId = "bench-" + name.replaceAll("[^a-z-]", "") + "-" + epochs;
         String request = String.format(Locale.ROOT, """
                 {"dataset":{"type":"idx","path":"%s","heldOutClasses":%s,"validationFraction":0.05,
                  "maxImagesPerClass":%d},
-                 "trunk":{"architecture":"cnn","inputSize":32},"objective":%s,"embeddingDim":64,"epochs":%d,
+                 "trunk":{"architecture":"cnn","inputSize":32},"objective":%s,"embeddingDim":%d,"epochs":%d,
                  "batch":{"p":8,"k":16},"learningRate":%s,"seed":42,"modelId":"%s"}""",
-                fashion.getFileName(), HELD_OUT, perClass, objective, epochs, learningRate, modelId);
+                fashion.getFileName(), HELD_OUT, perClass, objective, dimension, epochs, learningRate, modelId);
         long started = System.nanoTime();
         JsonNode job = FashionMnistJobs.train(service, request);
         double wall = (System.nanoTime() - started) / 1e9;
