@@ -17,7 +17,8 @@ import org.yaml.snakeyaml.Yaml;
 
 /**
  * The Dockerfile and docker-compose.yml agree with the application, checked without Docker: ports, the
- * health probe, the data volume, profiles and the environment variables the Spring configuration reads.
+ * health probe, the data volume, the GPU build arguments, profiles and the environment variables the
+ * Spring configuration reads.
  * (DockerImageTest builds and runs the image where a Docker engine exists.)
  */
 class DeploymentFilesTest {
@@ -30,16 +31,13 @@ class DeploymentFilesTest {
     private final String postgresProfile = read("src/main/resources/application-postgres.yml");
 
     @Test
-    void bothRuntimeTargetsExposeTheServicePortRunAsAUserAndProbeReadiness() {
-        for (String target : List.of("cpu", "gpu")) {
-            String stage = stage(target);
-            assertThat(stage).as(target).contains("EXPOSE 8080")
-                    .containsPattern("USER (?!root)\\w+")
-                    .contains("http://localhost:8080/actuator/health/readiness")
-                    .contains("IMAGESIM_DATA_DIR=/data").contains("VOLUME /data")
-                    .contains("OMP_WAIT_POLICY=PASSIVE")
-                    .contains("org.springframework.boot.loader.launch.JarLauncher");
-        }
+    void theRuntimeStageExposesTheServicePortRunsAsAUserAndProbesReadiness() {
+        assertThat(stage("runtime")).contains("EXPOSE 8080")
+                .containsPattern("USER (?!root)\\w+")
+                .contains("http://localhost:8080/actuator/health/readiness")
+                .contains("IMAGESIM_DATA_DIR=/data").contains("VOLUME /data")
+                .contains("OMP_WAIT_POLICY=PASSIVE")
+                .contains("org.springframework.boot.loader.launch.JarLauncher");
         assertThat(application).doesNotContainKey("server.port");
         Map<String, Object> management = map(application, "management");
         assertThat(map(map(map(management, "endpoint"), "health"), "probes")).containsEntry("enabled", true);
@@ -48,8 +46,12 @@ class DeploymentFilesTest {
     }
 
     @Test
-    void theGpuTargetBuildsWithTheCudaProfile() {
-        assertThat(dockerfile).contains("-Pcuda");
+    void theGpuServiceBuildsWithTheCudaProfileOnACudaBase() {
+        Map<String, Object> args = map(map(map(map(compose, "services"), "imagesim-gpu"), "build"), "args");
+        assertThat(args).containsEntry("MAVEN_PROFILES", "-Pcuda");
+        assertThat((String) args.get("RUNTIME_BASE")).startsWith("nvidia/cuda:12.4");
+        assertThat(dockerfile).contains("ARG MAVEN_PROFILES").contains("ARG RUNTIME_BASE")
+                .contains("FROM ${RUNTIME_BASE}");
         assertThat(read("pom.xml")).contains("<id>cuda</id>").contains("pytorch-native-cu124");
     }
 
@@ -58,8 +60,7 @@ class DeploymentFilesTest {
         Map<String, Object> services = map(compose, "services");
         for (String name : List.of("imagesim", "imagesim-gpu")) {
             Map<String, Object> service = map(services, name);
-            String target = (String) map(service, "build").get("target");
-            assertThat(dockerfile).as(name).containsPattern("FROM \\S+ AS " + target + "\\b");
+            assertThat(map(service, "build")).as(name).containsEntry("context", ".");
             assertThat(list(service, "ports")).as(name).allMatch(p -> ((String) p).endsWith(":8080"));
             assertThat(list(service, "volumes")).as(name).allMatch(v -> ((String) v).endsWith(":/data"));
             Map<String, Object> environment = map(service, "environment");

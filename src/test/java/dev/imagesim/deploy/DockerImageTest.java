@@ -26,8 +26,7 @@ class DockerImageTest {
     @Test
     void theImageStartsAndBecomesReady() throws Exception {
         ImageFromDockerfile image = new ImageFromDockerfile("imagesim-test", true)
-                .withFileFromPath(".", Path.of("."))
-                .withTarget("cpu");
+                .withFileFromPath(".", Path.of("."));
         try (GenericContainer<?> container = new GenericContainer<>(image)
                 .withExposedPorts(8080)
                 .waitingFor(Wait.forHttp("/actuator/health/readiness").forStatusCode(200)
