@@ -14,7 +14,7 @@ import dev.imagesim.embedding.ImageDecoder;
  * Encoded images (PNG, JPEG, ...) grouped by class name, decoded on demand with the service's
  * {@link ImageDecoder} and its limits. Classes are ordered by name, so labels are stable.
  */
-public final class EncodedImageDataset implements ImageDataset {
+public final class EncodedImageDataset extends LabelledImages {
 
     /** Where one image's bytes come from: a file, a zip entry held in memory, a stored blob. */
     public interface Source {
@@ -23,14 +23,11 @@ public final class EncodedImageDataset implements ImageDataset {
         byte[] bytes() throws IOException;
     }
 
-    private final List<String> classes;
-    private final int[] labels;
     private final List<Source> sources;
     private final ImageDecoder decoder;
 
     private EncodedImageDataset(List<String> classes, int[] labels, List<Source> sources, ImageDecoder decoder) {
-        this.classes = classes;
-        this.labels = labels;
+        super(labels, classes);
         this.sources = sources;
         this.decoder = decoder;
     }
@@ -56,21 +53,6 @@ public final class EncodedImageDataset implements ImageDataset {
         }
         return new EncodedImageDataset(List.copyOf(classes), labels.stream().mapToInt(Integer::intValue).toArray(),
                 List.copyOf(sources), decoder);
-    }
-
-    @Override
-    public int size() {
-        return labels.length;
-    }
-
-    @Override
-    public int label(int index) {
-        return labels[index];
-    }
-
-    @Override
-    public List<String> classes() {
-        return classes;
     }
 
     @Override

@@ -17,22 +17,24 @@ import dev.imagesim.ImagesimException;
  * Grayscale images and labels in the IDX format of MNIST and Fashion-MNIST (optionally gzipped), held in
  * memory as bytes (Fashion-MNIST's 60 000 training images take 47 MB).
  */
-public final class IdxDataset implements ImageDataset {
+public final class IdxDataset extends LabelledImages {
 
     private static final int IMAGES_MAGIC = 2051;
     private static final int LABELS_MAGIC = 2049;
 
     private final byte[] pixels;
-    private final int[] labels;
     private final int rows;
     private final int columns;
-    private final List<String> classes;
 
     private IdxDataset(byte[] pixels, int[] labels, int rows, int columns) {
+        super(labels, digitNames(labels));
         this.pixels = pixels;
-        this.labels = labels;
         this.rows = rows;
         this.columns = columns;
+    }
+
+    /** IDX files carry no class names: classes are "0" up to the largest label. */
+    private static List<String> digitNames(int[] labels) {
         int maxLabel = 0;
         for (int label : labels) {
             maxLabel = Math.max(maxLabel, label);
@@ -41,7 +43,7 @@ public final class IdxDataset implements ImageDataset {
         for (int i = 0; i <= maxLabel; i++) {
             names.add(Integer.toString(i));
         }
-        this.classes = List.copyOf(names);
+        return names;
     }
 
     /**
@@ -92,21 +94,6 @@ public final class IdxDataset implements ImageDataset {
     private static DataInputStream open(Path file) throws IOException {
         InputStream in = new BufferedInputStream(Files.newInputStream(file));
         return new DataInputStream(file.getFileName().toString().endsWith(".gz") ? new GZIPInputStream(in) : in);
-    }
-
-    @Override
-    public int size() {
-        return labels.length;
-    }
-
-    @Override
-    public int label(int index) {
-        return labels[index];
-    }
-
-    @Override
-    public List<String> classes() {
-        return classes;
     }
 
     @Override

@@ -17,25 +17,8 @@ class SamplingTest {
 
     private static final int[] SIZES = {40, 30, 20, 10, 3};
 
-    private final ImageDataset dataset = new ImageDataset() {
-        private final int[] labels = IntStream.range(0, SIZES.length)
-                .flatMap(c -> IntStream.generate(() -> c).limit(SIZES[c])).toArray();
-
-        @Override
-        public int size() {
-            return labels.length;
-        }
-
-        @Override
-        public int label(int index) {
-            return labels[index];
-        }
-
-        @Override
-        public List<String> classes() {
-            return List.of("a", "b", "c", "d", "e");
-        }
-
+    private final ImageDataset dataset = new LabelledImages(IntStream.range(0, SIZES.length)
+            .flatMap(c -> IntStream.generate(() -> c).limit(SIZES[c])).toArray(), List.of("a", "b", "c", "d", "e")) {
         @Override
         public BufferedImage image(int index) {
             return new BufferedImage(4, 4, BufferedImage.TYPE_BYTE_GRAY);
