@@ -85,12 +85,12 @@ public class Catalog {
     public UpsertResult upsertImage(String collectionName, String id, StoredImage image, float[] vector,
             String metadataJson, String modelId) {
         Identifiers.requireImageId(id);
-        Collection stored = collection(collectionName);
-        if (stored.modelId().equals(modelId)) {
-            requireDimension(stored, vector); // refuse before storing the blob; a model switch is caught below
+        LiveIndex live = live(collectionName);
+        Collection current = live.generation().collection();
+        if (current.modelId().equals(modelId)) {
+            requireDimension(current, vector); // refuse before storing the blob; a model switch is caught below
         }
         String sha = blobs.put(image.bytes());
-        LiveIndex live = indexes.get(stored.name());
         live.writeLock.lock();
         try {
             Collection collection = live.generation().collection();
