@@ -21,7 +21,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class RunningService implements AutoCloseable {
 
-    /** A response: status, content type and the body parsed as JSON (null when empty). */
+    /** A response: status, content type and the body parsed as JSON (null when empty or not JSON). */
     public record Reply(int status, String contentType, JsonNode json) {
     }
 
@@ -30,19 +30,46 @@ public final class RunningService implements AutoCloseable {
     private final ConfigurableApplicationContext context;
     private final HttpClient http = HttpClient.newHttpClient();
     private final String base;
+    private final String apiKey;
 
-    private RunningService(ConfigurableApplicationContext context) {
+    private RunningService(ConfigurableApplicationContext context, String apiKey) {
         this.context = context;
-        this.base = "http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port");
+        this.base = "http://127.0.0.1:" + port();
+        this.apiKey = apiKey;
     }
 
+    /**
+     * Starts the service on a random port. Without {@code --server.address} it binds where the service
+     * chooses by default (loopback when no API keys are configured).
+     */
     public static RunningService start(Path dataDir, String... extraArgs) {
-        List<String> args = new ArrayList<>(List.of("--server.port=0", "--server.address=127.0.0.1",
-                "--imagesim.data-dir=" + dataDir));
+        List<String> args = new ArrayList<>(List.of("--server.port=0", "--imagesim.data-dir=" + dataDir));
         args.addAll(TestDatabase.arguments(dataDir));
         args.addAll(List.of(extraArgs));
         return new RunningService(new SpringApplicationBuilder(ImagesimApplication.class)
-                .run(args.toArray(String[]::new)));
+                .run(args.toArray(String[]::new)), null);
+    }
+
+    /** The same service, sending {@code key} as {@code X-API-Key} with every request (null: no key). */
+    public RunningService withKey(String key) {
+        return new RunningService(context, key);
+    }
+
+    public int port() {
+        return Integer.parseInt(context.getEnvironment().getRequiredProperty("local.server.port"));
+    }
+
+    /** Any request with a raw body (null: none) and extra headers as name, value pairs. */
+    public Reply request(String method, String path, String contentType, byte[] body, String... headers) {
+        HttpRequest.Builder builder = builder(path).method(method, body == null
+                ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        if (contentType != null) {
+            builder.header("Content-Type", contentType);
+        }
+        if (headers.length > 0) {
+            builder.headers(headers);
+        }
+        return send(builder.build());
     }
 
     public <T> T bean(Class<T> type) {
@@ -50,27 +77,27 @@ public final class RunningService implements AutoCloseable {
     }
 
     public Reply get(String path) {
-        return send(HttpRequest.newBuilder(uri(path)).GET().build());
+        return send(builder(path).GET().build());
     }
 
     public Reply delete(String path) {
-        return send(HttpRequest.newBuilder(uri(path)).DELETE().build());
+        return send(builder(path).DELETE().build());
     }
 
     public Reply postJson(String path, String json) {
-        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+        return send(builder(path).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build());
     }
 
     public Reply multipart(String method, String path, Multipart body) {
-        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", body.contentType())
+        return send(builder(path).header("Content-Type", body.contentType())
                 .method(method, HttpRequest.BodyPublishers.ofByteArray(body.bytes())).build());
     }
 
     /** The body of a GET as text, for endpoints that do not answer JSON; fails on a non-200 status. */
     public String text(String path) {
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri(path)).GET().build(),
+            HttpResponse<String> response = http.send(builder(path).GET().build(),
                     HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 throw new IllegalStateException(path + " answered " + response.statusCode());
@@ -83,7 +110,7 @@ public final class RunningService implements AutoCloseable {
 
     /** Reads a server-sent event stream to its end and returns each event's JSON data. */
     public List<JsonNode> events(String path, java.time.Duration timeout) {
-        HttpRequest request = HttpRequest.newBuilder(uri(path)).header("Accept", "text/event-stream")
+        HttpRequest request = builder(path).header("Accept", "text/event-stream")
                 .timeout(timeout).GET().build();
         try {
             HttpResponse<java.util.stream.Stream<String>> response = http.send(request,
@@ -101,16 +128,18 @@ public final class RunningService implements AutoCloseable {
         }
     }
 
-    private URI uri(String path) {
-        return URI.create(base + path);
+    private HttpRequest.Builder builder(String path) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path));
+        return apiKey == null ? builder : builder.header("X-API-Key", apiKey);
     }
 
     private Reply send(HttpRequest request) {
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             String body = response.body();
-            return new Reply(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
-                    body == null || body.isBlank() ? null : JSON.readTree(body));
+            String contentType = response.headers().firstValue("Content-Type").orElse("");
+            boolean json = contentType.contains("json") && body != null && !body.isBlank();
+            return new Reply(response.statusCode(), contentType, json ? JSON.readTree(body) : null);
         } catch (Exception e) {
             throw new IllegalStateException("request " + request.uri() + " failed", e);
         }

@@ -1,7 +1,5 @@
 package dev.imagesim.api;
 
-import java.net.URI;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -16,6 +14,7 @@ import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 import dev.imagesim.ImagesimException;
+import dev.imagesim.Problems;
 
 /**
  * Every error as RFC 9457 problem+json. Spring's own exceptions (unreadable JSON, missing parts, wrong
@@ -26,7 +25,6 @@ import dev.imagesim.ImagesimException;
 class ProblemAdvice extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemAdvice.class);
-    static final String TYPE_PREFIX = "urn:imagesim:problem:";
 
     @ExceptionHandler(ImagesimException.class)
     ResponseEntity<ProblemDetail> refused(ImagesimException e) {
@@ -43,22 +41,15 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
         if (status.is5xxServerError()) {
             log.error("request failed: {}", e.getMessage(), e);
         }
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, e.getMessage());
-        problem.setType(URI.create(TYPE_PREFIX + e.code()));
-        problem.setTitle(status.getReasonPhrase());
-        problem.setProperty("code", e.code());
-        return ResponseEntity.status(status).body(problem);
+        return ResponseEntity.status(status).body(Problems.of(status, e.code(), e.getMessage()));
     }
 
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         Throwable cause = e.getMostSpecificCause();
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
-                "the request body is not valid JSON of the expected shape: " + cause.getMessage());
-        problem.setType(URI.create(TYPE_PREFIX + "body-malformed"));
-        problem.setProperty("code", "body-malformed");
-        return ResponseEntity.badRequest().body(problem);
+        return ResponseEntity.badRequest().body(Problems.of(HttpStatus.BAD_REQUEST, "body-malformed",
+                "the request body is not valid JSON of the expected shape: " + cause.getMessage()));
     }
 
     @ExceptionHandler(Exception.class)

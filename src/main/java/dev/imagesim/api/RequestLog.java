@@ -9,6 +9,8 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -18,6 +20,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * out: they carry nothing needed to follow traffic and may carry what should not be logged.
  */
 @Component
+@Order(Ordered.HIGHEST_PRECEDENCE + 10)
 class RequestLog extends OncePerRequestFilter {
 
     private static final Logger log = LoggerFactory.getLogger("imagesim.requests");

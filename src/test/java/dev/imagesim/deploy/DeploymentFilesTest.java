@@ -61,10 +61,12 @@ class DeploymentFilesTest {
         for (String name : List.of("imagesim", "imagesim-gpu")) {
             Map<String, Object> service = map(services, name);
             assertThat(map(service, "build")).as(name).containsEntry("context", ".");
-            assertThat(list(service, "ports")).as(name).allMatch(p -> ((String) p).endsWith(":8080"));
+            assertThat(list(service, "ports")).as(name)
+                    .allMatch(p -> ((String) p).startsWith("${IMAGESIM_BIND:-127.0.0.1}:") && ((String) p).endsWith(":8080"));
             assertThat(list(service, "volumes")).as(name).allMatch(v -> ((String) v).endsWith(":/data"));
             Map<String, Object> environment = map(service, "environment");
-            assertThat(environment).containsEntry("SPRING_PROFILES_ACTIVE", "postgres");
+            assertThat(environment).containsEntry("SPRING_PROFILES_ACTIVE", "postgres")
+                    .containsEntry("IMAGESIM_API_KEYS", "${IMAGESIM_API_KEYS:-}");
             assertThat(ROOT.resolve("src/main/resources/application-postgres.yml")).exists();
             for (String variable : environment.keySet()) {
                 if (variable.startsWith("IMAGESIM_DB_")) {

@@ -29,12 +29,13 @@ class DockerImageTest {
                 .withFileFromPath(".", Path.of("."));
         try (GenericContainer<?> container = new GenericContainer<>(image)
                 .withExposedPorts(8080)
+                .withEnv("IMAGESIM_API_KEYS", "admin:docker-test-admin-key")
                 .waitingFor(Wait.forHttp("/actuator/health/readiness").forStatusCode(200)
                         .withStartupTimeout(Duration.ofMinutes(5)))) {
             container.start();
             HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
                     "http://" + container.getHost() + ":" + container.getMappedPort(8080) + "/api/v1/models"))
-                    .build(), HttpResponse.BodyHandlers.ofString());
+                    .header("X-API-Key", "docker-test-admin-key").build(), HttpResponse.BodyHandlers.ofString());
             assertThat(health.statusCode()).isEqualTo(200);
             assertThat(health.body()).contains("fashion-mnist-cnn32-triplet-v1");
         }
