@@ -18,6 +18,8 @@ import org.springframework.validation.annotation.Validated;
  * @param maxEf               HNSW search breadth one search may ask for
  * @param maxMetadataSize     bytes of one image's metadata JSON
  * @param maxZipSize          total uncompressed bytes of one zip upload
+ * @param maxBodySize         bytes of a request body that is not a multipart upload (JSON); multipart
+ *                            uploads are bounded by {@code spring.servlet.multipart.max-request-size}
  */
 @Validated
 @ConfigurationProperties("imagesim.limits")
@@ -28,5 +30,6 @@ public record RequestLimits(
         @DefaultValue("1000") @Min(1) int maxK,
         @DefaultValue("4096") @Min(1) int maxEf,
         @DefaultValue("16KB") DataSize maxMetadataSize,
-        @DefaultValue("512MB") DataSize maxZipSize) {
+        @DefaultValue("512MB") DataSize maxZipSize,
+        @DefaultValue("1MB") DataSize maxBodySize) {
 }

@@ -59,6 +59,12 @@ public final class RunningService implements AutoCloseable {
         return Integer.parseInt(context.getEnvironment().getRequiredProperty("local.server.port"));
     }
 
+    /** A JSON request whose body is sent chunked, without a Content-Length. */
+    public Reply postChunked(String path, byte[] json) {
+        return send(builder(path).header("Content-Type", "application/json").POST(
+                HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(json))).build());
+    }
+
     /** Any request with a raw body (null: none) and extra headers as name, value pairs. */
     public Reply request(String method, String path, String contentType, byte[] body, String... headers) {
         HttpRequest.Builder builder = builder(path).method(method, body == null

@@ -1,16 +1,24 @@
 package dev.imagesim.api;
 
+import java.net.URI;
+import java.util.Locale;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.TypeMismatchException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.multipart.MaxUploadSizeExceededException;
+import org.springframework.web.multipart.support.MissingServletRequestPartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 import dev.imagesim.ImagesimException;
@@ -50,6 +58,43 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
         Throwable cause = e.getMostSpecificCause();
         return ResponseEntity.badRequest().body(Problems.of(HttpStatus.BAD_REQUEST, "body-malformed",
                 "the request body is not valid JSON of the expected shape: " + cause.getMessage()));
+    }
+
+    /**
+     * Spring's own refusals (missing parts, wrong media type, bad parameters, oversize uploads) get a
+     * {@code code} like the service's, so clients can branch on the code alone.
+     */
+    @Override
+    protected ResponseEntity<Object> handleExceptionInternal(Exception e, Object body, HttpHeaders headers,
+            HttpStatusCode status, WebRequest request) {
+        ResponseEntity<Object> response = super.handleExceptionInternal(e, body, headers, status, request);
+        if (response != null && response.getBody() instanceof ProblemDetail problem
+                && (problem.getProperties() == null || !problem.getProperties().containsKey("code"))) {
+            String code = codeOf(e, status);
+            problem.setProperty("code", code);
+            problem.setType(URI.create(Problems.TYPE_PREFIX + code));
+        }
+        return response;
+    }
+
+    private static String codeOf(Exception e, HttpStatusCode status) {
+        if (e instanceof MissingServletRequestPartException) {
+            return "part-missing";
+        }
+        if (e instanceof MissingServletRequestParameterException) {
+            return "parameter-missing";
+        }
+        if (e instanceof TypeMismatchException) {
+            return "parameter-invalid";
+        }
+        if (e instanceof MaxUploadSizeExceededException) {
+            return "upload-too-large";
+        }
+        if (e instanceof HttpMediaTypeNotSupportedException) {
+            return "media-type-unsupported";
+        }
+        HttpStatus known = HttpStatus.resolve(status.value());
+        return known == null ? "http-" + status.value() : known.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     @ExceptionHandler(Exception.class)

@@ -184,6 +184,16 @@ class BadInputTest {
     }
 
     @Test
+    void jsonBodiesAreBoundedWithOrWithoutAContentLength() {
+        byte[] big = ("{\"name\":\"big\",\"pad\":\"" + "x".repeat(1_100_000) + "\"}").getBytes(StandardCharsets.UTF_8);
+        refused(() -> service.request("POST", "/api/v1/collections", "application/json", big), 413, "body-too-large");
+        refused(() -> service.postChunked("/api/v1/collections", big), 413, "body-too-large");
+        Reply small = service.postChunked("/api/v1/collections", "{\"name\":\"chunked\"}".getBytes(StandardCharsets.UTF_8));
+        assertThat(small.status()).isEqualTo(201);
+        assertThat(service.delete("/api/v1/collections/chunked").status()).isEqualTo(204);
+    }
+
+    @Test
     void malformedJsonBody() {
         refused(() -> service.postJson("/api/v1/collections", "{not json"), 400, "body-malformed");
         refused(() -> service.postJson("/api/v1/collections/c/search", "{\"vector\":[1],\"id\":\"kept\"}"), 400,

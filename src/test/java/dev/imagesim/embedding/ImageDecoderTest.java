@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -39,6 +41,43 @@ class ImageDecoderTest {
         assertThatThrownBy(() -> decoder.decode(bomb))
                 .isInstanceOf(ImagesimException.class)
                 .satisfies(e -> assertThat(((ImagesimException) e).code()).isEqualTo("image-too-many-pixels"));
+    }
+
+    /**
+     * Checked as the preprocessor sees them, drawn onto an RGB canvas: {@code BufferedImage.getRGB} on a
+     * grey image would apply the JDK's linear-grey colour conversion, which drawing does not.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"cmyk.jpg", "gray-16bit.png", "animated-3000-frames.gif", "palette.png",
+            "rgba-transparent.png", "progressive.jpg", "gray.jpg"})
+    void oddButValidImagesDecodeToTheirColours(String file) throws IOException {
+        DecodedImage image = decoder.decode(corpusFile(file));
+        assertThat(image.width()).isEqualTo(64);
+        BufferedImage canvas = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = canvas.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, 64, 64);
+        g.drawImage(image.image(), 0, 0, null);
+        g.dispose();
+        Color centre = new Color(canvas.getRGB(32, 32));
+        Color corner = new Color(canvas.getRGB(2, 2));
+        if (file.startsWith("gray-16bit")) {
+            assertThat(centre.getRed()).as("60000/65535 of white").isBetween(230, 236);
+            assertThat(corner.getRed()).as("black corner").isZero();
+        } else if (file.equals("gray.jpg")) {
+            assertThat(centre.getRed()).as("luminance of the red").isBetween(76, 86);
+            assertThat(corner.getRed()).as("white corner").isGreaterThan(245);
+        } else {
+            assertThat(centre.getRed()).as("red centre of %s", file)
+                    .isGreaterThan(centre.getGreen() + 100).isGreaterThan(centre.getBlue() + 100);
+            assertThat(corner).as("white corner of %s", file).isEqualTo(Color.WHITE);
+        }
+    }
+
+    private static byte[] corpusFile(String name) throws IOException {
+        try (var in = ImageDecoderTest.class.getResourceAsStream("/bad-input/files/" + name)) {
+            return in.readAllBytes();
+        }
     }
 
     @Test
