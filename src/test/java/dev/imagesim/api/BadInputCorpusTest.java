@@ -30,7 +30,7 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.imagesim.FashionMnistSubset;
 import dev.imagesim.Multipart;
 import dev.imagesim.RunningService;
-import dev.imagesim.RunningService.Reply;
+import dev.imagesim.ApiClient.Reply;
 
 /**
  * Replays the committed bad-input corpus ({@code src/test/resources/bad-input}: {@code cases.json} and the

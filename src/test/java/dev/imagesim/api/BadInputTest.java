@@ -18,7 +18,7 @@ import tools.jackson.databind.JsonNode;
 
 import dev.imagesim.Multipart;
 import dev.imagesim.RunningService;
-import dev.imagesim.RunningService.Reply;
+import dev.imagesim.ApiClient.Reply;
 import dev.imagesim.TestImages;
 import dev.imagesim.TestImages.ShapeKind;
 

@@ -20,7 +20,7 @@ import dev.imagesim.FashionMnistSubset;
 import dev.imagesim.FashionMnistSubset.Sample;
 import dev.imagesim.Multipart;
 import dev.imagesim.RunningService;
-import dev.imagesim.RunningService.Reply;
+import dev.imagesim.ApiClient.Reply;
 import dev.imagesim.TestImages;
 
 /**

@@ -18,7 +18,7 @@ import dev.imagesim.FashionMnistSubset;
 import dev.imagesim.FashionMnistSubset.Sample;
 import dev.imagesim.Multipart;
 import dev.imagesim.RunningService;
-import dev.imagesim.RunningService.Reply;
+import dev.imagesim.ApiClient.Reply;
 import dev.imagesim.TestImages;
 import dev.imagesim.TestImages.ShapeKind;
 

@@ -22,7 +22,7 @@ import tools.jackson.databind.JsonNode;
 import dev.imagesim.FashionMnistSubset;
 import dev.imagesim.Multipart;
 import dev.imagesim.RunningService;
-import dev.imagesim.RunningService.Reply;
+import dev.imagesim.ApiClient.Reply;
 import dev.imagesim.TestDatabase;
 import dev.imagesim.TestImages;
 

@@ -9,6 +9,7 @@ import java.util.List;
 
 import tools.jackson.databind.JsonNode;
 
+import dev.imagesim.ApiClient;
 import dev.imagesim.RunningService;
 
 /** The full Fashion-MNIST from Debian's package (or a given directory), trained on through the service. */
@@ -32,7 +33,7 @@ final class FashionMnistJobs {
 
     /** Submits a training job, follows its events to the end and returns the succeeded job. */
     static JsonNode train(RunningService service, String request) {
-        RunningService.Reply submitted = service.postJson("/api/v1/training-jobs", request);
+        ApiClient.Reply submitted = service.postJson("/api/v1/training-jobs", request);
         if (submitted.status() != 202) {
             throw new IllegalStateException("job refused: " + submitted.json());
         }

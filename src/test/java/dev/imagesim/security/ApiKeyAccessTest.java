@@ -17,7 +17,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import dev.imagesim.Multipart;
 import dev.imagesim.RunningService;
-import dev.imagesim.RunningService.Reply;
+import dev.imagesim.ApiClient.Reply;
 import dev.imagesim.TestImages;
 import dev.imagesim.TestImages.ShapeKind;
 
