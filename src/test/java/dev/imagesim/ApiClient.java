@@ -4,7 +4,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
+import java.util.function.Predicate;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -44,6 +46,29 @@ public class ApiClient {
             builder.headers(headers);
         }
         return send(builder.build());
+    }
+
+    /**
+     * Polls a training job until {@code condition} holds; fails when the job ends in another state or the
+     * time runs out.
+     */
+    public JsonNode awaitJob(String id, Predicate<JsonNode> condition, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode job = get("/api/v1/training-jobs/" + id).json();
+            if (condition.test(job)) {
+                return job;
+            }
+            if (!job.get("state").asString().matches("queued|running")) {
+                throw new AssertionError("job ended in an unexpected state: " + job);
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }
+        throw new AssertionError("timed out waiting for job " + id);
     }
 
     public Reply get(String path) {

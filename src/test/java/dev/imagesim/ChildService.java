@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The service in a child JVM over a data directory, on the test classpath, for tests that kill it
- * ({@link #kill()} sends SIGKILL) or measure its process. Output goes to {@code child-<n>.log} beside the
+ * ({@link #kill()} sends SIGKILL) or measure its process. Output goes to {@code child-<n>.log} in the
  * data directory, so a failed start can be read.
  */
 public final class ChildService implements AutoCloseable {
@@ -34,7 +34,7 @@ public final class ChildService implements AutoCloseable {
     /** Starts the child and waits until its readiness probe answers 200. */
     public static ChildService start(Path dataDir, List<String> jvmOptions, String... args) {
         int port = freePort();
-        Path log = dataDir.resolveSibling(dataDir.getFileName() + "-child-" + System.nanoTime() + ".log");
+        Path log = dataDir.resolve("child-" + System.nanoTime() + ".log");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), ImagesimApplication.class.getName(),

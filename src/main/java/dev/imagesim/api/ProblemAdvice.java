@@ -45,6 +45,7 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
             case UNPROCESSABLE -> HttpStatus.UNPROCESSABLE_CONTENT;
             case TOO_MANY -> HttpStatus.TOO_MANY_REQUESTS;
             case UNAVAILABLE -> HttpStatus.SERVICE_UNAVAILABLE;
+            case STORAGE_FULL -> HttpStatus.INSUFFICIENT_STORAGE;
         };
         if (status.is5xxServerError()) {
             log.error("request failed: {}", e.getMessage(), e);

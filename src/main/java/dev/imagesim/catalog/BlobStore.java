@@ -1,7 +1,6 @@
 package dev.imagesim.catalog;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -12,6 +11,8 @@ import org.springframework.stereotype.Component;
 
 import dev.imagesim.AtomicFiles;
 import dev.imagesim.DataDirectory;
+import dev.imagesim.ImagesimException;
+import dev.imagesim.ImagesimException.Kind;
 
 /**
  * Original image bytes, content-addressed by SHA-256 under {@code <data-dir>/blobs/ab/cd/<hash>}. Identical
@@ -19,6 +20,8 @@ import dev.imagesim.DataDirectory;
  */
 @Component
 public class BlobStore {
+
+    private static final long FULL_MARGIN = 64 * 1024;
 
     private final Path root;
 
@@ -34,10 +37,31 @@ public class BlobStore {
             try {
                 AtomicFiles.write(file, out -> out.write(bytes));
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot store image blob " + sha, e);
+                throw storageFailure(bytes.length, e);
             }
         }
         return sha;
+    }
+
+    /**
+     * A failed blob write as the client should see it: 507 when the disk is full, 503 when the directory
+     * cannot be written; the image is not stored and the database is not touched.
+     */
+    private ImagesimException storageFailure(long bytes, IOException e) {
+        if (usableSpace() < bytes + FULL_MARGIN || String.valueOf(e.getMessage()).contains("No space left")) {
+            return new ImagesimException(Kind.STORAGE_FULL, "storage-full",
+                    "the image store is out of disk space; the image was not stored", e);
+        }
+        return new ImagesimException(Kind.UNAVAILABLE, "storage-unavailable",
+                "the image store cannot be written; the image was not stored (the server log has the cause)", e);
+    }
+
+    private long usableSpace() {
+        try {
+            return Files.getFileStore(root).getUsableSpace();
+        } catch (IOException e) {
+            return Long.MAX_VALUE;
+        }
     }
 
     public byte[] get(String sha) throws IOException {

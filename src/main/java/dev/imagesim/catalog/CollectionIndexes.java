@@ -72,9 +72,12 @@ class CollectionIndexes {
         deleteSnapshot(collection);
     }
 
-    /** Call after applying a change with the write lock held: snapshots when enough changes piled up. */
+    /**
+     * Call after applying a change with the write lock held: snapshots when enough changes piled up, unless
+     * the last snapshot failed (a full or unwritable disk), in which case the timer retries.
+     */
     void afterChange(String collection, LiveIndex live) {
-        if (live.changesSinceSnapshot() >= properties.snapshotEveryWrites()) {
+        if (live.changesSinceSnapshot() >= properties.snapshotEveryWrites() && !live.snapshotFailing()) {
             snapshot(collection, live);
         }
     }
@@ -119,8 +122,11 @@ class CollectionIndexes {
             IndexSnapshot.write(snapshotFile(collection), live.index(), live.appliedSequence());
             live.snapshotted();
         } catch (IOException e) {
-            // The catalog still holds every change; the next start replays from the previous snapshot.
-            log.error("cannot write the index snapshot of collection {}: {}", collection, e.toString());
+            // The catalog still holds every change; the next start replays from the previous snapshot, which
+            // the failed write left untouched.
+            live.snapshotFailed();
+            log.error("cannot write the index snapshot of collection {} (the previous one stays; retrying on the "
+                    + "snapshot timer): {}", collection, e.toString());
         }
     }
 

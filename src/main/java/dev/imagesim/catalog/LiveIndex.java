@@ -23,6 +23,7 @@ final class LiveIndex {
     private volatile Generation generation;
     private volatile long appliedSequence;
     private int changesSinceSnapshot;
+    private boolean snapshotFailing;
 
     LiveIndex(Collection collection, HnswlibVectorIndex index, long appliedSequence) {
         this.generation = new Generation(collection, index);
@@ -59,5 +60,15 @@ final class LiveIndex {
 
     void snapshotted() {
         changesSinceSnapshot = 0;
+        snapshotFailing = false;
+    }
+
+    /** The last snapshot failed: leave retries to the timer rather than to every write. */
+    void snapshotFailed() {
+        snapshotFailing = true;
+    }
+
+    boolean snapshotFailing() {
+        return snapshotFailing;
     }
 }

@@ -199,6 +199,9 @@ class TrainingJobTest {
                     .equals("failed"));
             assertThat(failed.get("error").asString()).contains("broken.png");
             assertThat(service.get("/api/v1/models/" + failed.get("modelId").asString()).status()).isEqualTo(404);
+            assertThat(service.multipart("POST", "/api/v1/embeddings", new Multipart().image("image",
+                    TestImages.encode(samples.get(0).image(), "png"))).status()).as("serving after the failure")
+                    .isEqualTo(200);
         }
     }
 
@@ -248,22 +251,7 @@ class TrainingJobTest {
     }
 
     private static JsonNode await(RunningService service, String id, Predicate<JsonNode> condition) {
-        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-        while (System.nanoTime() < deadline) {
-            JsonNode job = service.get(JOBS + "/" + id).json();
-            if (condition.test(job)) {
-                return job;
-            }
-            if (!job.get("state").asString().matches("queued|running") && !condition.test(job)) {
-                throw new AssertionError("job ended in an unexpected state: " + job);
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                throw new AssertionError(e);
-            }
-        }
-        throw new AssertionError("timed out waiting for job " + id);
+        return service.awaitJob(id, condition, Duration.ofMinutes(5));
     }
 
     private static void assertProblem(Reply reply, int status, String code) {
