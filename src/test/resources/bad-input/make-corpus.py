@@ -47,7 +47,9 @@ def zip_of(entries):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in entries:
-            archive.writestr(name, data)
+            entry = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))  # fixed: the same bytes every run
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(entry, data)
     return buffer.getvalue()
 
 
@@ -110,4 +112,5 @@ write("zip-slip.zip", zip_of([("../../evil.png", red_png)]))
 write("zip-absolute.zip", zip_of([("/etc/evil.png", red_png)]))
 write("not-a-zip.zip", b"PK\x03\x04 this is not really a zip archive")
 write("zip-bomb.zip", zip_of([("big-%d.png" % i, b"\x00" * (90 * 1024)) for i in range(4)]))
+write("zip-too-many-entries.zip", zip_of([("e%d.png" % i, red_png) for i in range(5)]))
 write("zip-mixed.zip", zip_of([("good.png", red_png), ("notes.txt", b"not an image"), ("dir/", b"")]))

@@ -17,7 +17,7 @@ import org.springframework.validation.annotation.Validated;
  * @param datasetRoot           directory every file dataset must be under; default {@code <data-dir>/datasets}
  * @param maxZipEntries         images in one zip dataset
  * @param maxZipSize            uncompressed bytes of one zip dataset
- * @param maxQueuedJobs         jobs waiting or running at once; more are refused with 429-like 409
+ * @param maxQueuedJobs         jobs waiting or running at once; more are refused with 429 {@code training-queue-full}
  * @param maxEpochs             epochs one job may ask for
  * @param maxBatchSize          P × K one job may ask for
  * @param maxEvaluationImages   images per evaluation split (a seeded sample above this), bounding the time

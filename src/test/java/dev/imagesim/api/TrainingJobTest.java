@@ -206,6 +206,23 @@ class TrainingJobTest {
     }
 
     @Test
+    void jobsBeyondTheQueueLimitAreRefusedUntilOneEnds() {
+        try (RunningService service = RunningService.start(dataDir, "--imagesim.training.max-queued-jobs=2")) {
+            String first = service.postJson(JOBS, request("{\"type\":\"softmax\"}", 200, "")).json().get("id").asString();
+            String second = service.postJson(JOBS, request("{\"type\":\"softmax\"}", 200, "")).json().get("id").asString();
+            assertProblem(service.postJson(JOBS, request("{\"type\":\"softmax\"}", 1, "")), 429, "training-queue-full");
+            assertThat(service.delete(JOBS + "/" + second).status()).isEqualTo(202);
+            await(service, second, job -> job.get("state").asString().equals("cancelled"));
+            Reply third = service.postJson(JOBS, request("{\"type\":\"softmax\"}", 200, ""));
+            assertThat(third.status()).isEqualTo(202);
+            for (String id : List.of(first, third.json().get("id").asString())) {
+                service.delete(JOBS + "/" + id);
+                await(service, id, job -> job.get("state").asString().equals("cancelled"));
+            }
+        }
+    }
+
+    @Test
     void cancellingARunningJobStopsItWithoutAModel() {
         try (RunningService service = RunningService.start(dataDir)) {
             String id = service.postJson(JOBS, request("{\"type\":\"contrastive\"}", 200, "")).json().get("id").asString();
