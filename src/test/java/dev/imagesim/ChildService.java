@@ -37,6 +37,8 @@ public final class ChildService implements AutoCloseable {
         Path log = dataDir.resolve("child-" + System.nanoTime() + ".log");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(jvmOptions);
+        System.getProperties().stringPropertyNames().stream().filter(name -> name.startsWith("imagesim."))
+                .forEach(name -> command.add("-D" + name + "=" + System.getProperty(name))); // e.g. the native cache
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), ImagesimApplication.class.getName(),
                 "--server.port=" + port, "--imagesim.data-dir=" + dataDir));
         command.addAll(TestDatabase.arguments(dataDir));
