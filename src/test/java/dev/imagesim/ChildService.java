@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -33,6 +34,12 @@ public final class ChildService implements AutoCloseable {
 
     /** Starts the child and waits until its readiness probe answers 200. */
     public static ChildService start(Path dataDir, List<String> jvmOptions, String... args) {
+        return start(dataDir, jvmOptions, Map.of(), args);
+    }
+
+    /** Starts the child with extra environment variables and waits until it is ready. */
+    public static ChildService start(Path dataDir, List<String> jvmOptions, Map<String, String> environment,
+            String... args) {
         int port = freePort();
         Path log = dataDir.resolve("child-" + System.nanoTime() + ".log");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
@@ -46,6 +53,7 @@ public final class ChildService implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         builder.environment().put("OMP_WAIT_POLICY", "PASSIVE");
+        builder.environment().putAll(environment);
         try {
             ChildService child = new ChildService(builder.start(), port, log);
             child.awaitReady(Duration.ofMinutes(3));
@@ -123,13 +131,18 @@ public final class ChildService implements AutoCloseable {
         }
     }
 
-    public String tail() {
+    /** Everything the child has written so far. */
+    public String output() {
         try {
-            List<String> lines = Files.readAllLines(log);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
+            return Files.readString(log);
         } catch (IOException e) {
             return "(no log: " + e.getMessage() + ")";
         }
+    }
+
+    private String tail() {
+        List<String> lines = output().lines().toList();
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
     }
 
     private static void sleep(long millis) {
