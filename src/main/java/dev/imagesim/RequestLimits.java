@@ -18,6 +18,7 @@ import org.springframework.validation.annotation.Validated;
  * @param maxEf               HNSW search breadth one search may ask for
  * @param maxMetadataSize     bytes of one image's metadata JSON
  * @param maxZipSize          total uncompressed bytes of one zip upload
+ * @param maxDimension        dimension of a vector collection (one that takes clients' own vectors)
  * @param maxBodySize         bytes of a request body that is not a multipart upload (JSON); multipart
  *                            uploads are bounded by {@code spring.servlet.multipart.max-request-size}
  */
@@ -31,5 +32,6 @@ public record RequestLimits(
         @DefaultValue("4096") @Min(1) int maxEf,
         @DefaultValue("16KB") DataSize maxMetadataSize,
         @DefaultValue("512MB") DataSize maxZipSize,
+        @DefaultValue("4096") @Min(1) int maxDimension,
         @DefaultValue("1MB") DataSize maxBodySize) {
 }

@@ -10,6 +10,6 @@ public final class TestLimits {
 
     public static RequestLimits defaults() {
         return new RequestLimits(DataSize.ofMegabytes(20), 50_000_000, 256, 1000, 4096, DataSize.ofKilobytes(16),
-                DataSize.ofMegabytes(512), DataSize.ofMegabytes(1));
+                DataSize.ofMegabytes(512), 4096, DataSize.ofMegabytes(1));
     }
 }

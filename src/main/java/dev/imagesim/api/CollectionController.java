@@ -50,21 +50,49 @@ class CollectionController {
     }
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-    @Operation(summary = "Create a collection", description = "409 when the name is taken.")
+    @Operation(summary = "Create a collection", description = "Images embedded by `model` (default: the default "
+            + "model), or, with `dimension` and no model, a vector collection that takes your own vectors "
+            + "(`PUT .../images/{id}` with JSON `{\"vector\":[...],\"metadata\":{...}}`). 409 when the name is taken.")
     ResponseEntity<CollectionResponse> create(@RequestBody CollectionRequest request) {
         if (request == null) {
             throw ImagesimException.invalid("body-missing", "the request body is missing");
         }
+        Collection created = catalog.createCollection(request.dimension() == null
+                ? imageCollection(request) : vectorCollection(request));
+        return ResponseEntity.created(URI.create("/api/v1/collections/" + created.name()))
+                .body(CollectionResponse.of(new CollectionInfo(created, 0)));
+    }
+
+    private Collection imageCollection(CollectionRequest request) {
         EmbeddingModel model = models.getOrDefault(request.model());
-        Distance distance = request.distance() == null ? model.manifest().distance()
-                : Distance.fromWireName(request.distance());
+        Distance distance = distance(request.distance(), model.manifest().distance());
+        return new Collection(request.name(), model.manifest().id(), model.manifest().embeddingDim(), distance,
+                indexParameters(request.index()), 0, Instant.now());
+    }
+
+    private Collection vectorCollection(CollectionRequest request) {
+        if (request.model() != null) {
+            throw ImagesimException.invalid("model-and-dimension", "give a model (its images are embedded) or a "
+                    + "dimension (a vector collection for your own vectors), not both");
+        }
+        int dimension = request.dimension();
+        if (dimension < 1 || dimension > limits.maxDimension()) {
+            throw ImagesimException.invalid("invalid-dimension",
+                    "dimension must be 1-" + limits.maxDimension() + " (imagesim.limits.max-dimension)");
+        }
+        return new Collection(request.name(), null, dimension, distance(request.distance(), Distance.COSINE),
+                indexParameters(request.index()), 0, Instant.now());
+    }
+
+    private static Distance distance(String requested, Distance otherwise) {
+        if (requested == null) {
+            return otherwise;
+        }
+        Distance distance = Distance.fromWireName(requested);
         if (distance == null) {
             throw ImagesimException.invalid("invalid-distance", "distance must be 'cosine' or 'euclidean'");
         }
-        Collection created = catalog.createCollection(new Collection(request.name(), model.manifest().id(),
-                model.manifest().embeddingDim(), distance, indexParameters(request.index()), 0, Instant.now()));
-        return ResponseEntity.created(URI.create("/api/v1/collections/" + created.name()))
-                .body(CollectionResponse.of(new CollectionInfo(created, 0)));
+        return distance;
     }
 
     @GetMapping(produces = MediaType.APPLICATION_JSON_VALUE)

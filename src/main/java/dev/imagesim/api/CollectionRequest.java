@@ -2,12 +2,17 @@ package dev.imagesim.api;
 
 import io.swagger.v3.oas.annotations.media.Schema;
 
-/** Body of {@code POST /api/v1/collections}. */
+/**
+ * Body of {@code POST /api/v1/collections}: either a collection of images embedded by a model, or, with
+ * {@code dimension} and no model, a vector collection for the client's own vectors.
+ */
 @Schema(example = "{\"name\":\"products\",\"distance\":\"cosine\",\"index\":{\"type\":\"hnsw\",\"m\":16,\"efConstruction\":200,\"ef\":64}}")
 record CollectionRequest(
         @Schema(description = "1-128 of A-Z a-z 0-9 _ -", requiredMode = Schema.RequiredMode.REQUIRED) String name,
         @Schema(description = "model id; default: the default model") String model,
-        @Schema(description = "cosine or euclidean; default: the model's metric", allowableValues = {"cosine", "euclidean"}) String distance,
+        @Schema(description = "for a vector collection (your own vectors, no model): their dimension; "
+                + "give no model then") Integer dimension,
+        @Schema(description = "cosine or euclidean; default: the model's metric (cosine for a vector collection)", allowableValues = {"cosine", "euclidean"}) String distance,
         @Schema(description = "index settings; defaults from imagesim.index.*") IndexRequest index) {
 
     /** Index settings of a new collection; each field defaults from configuration. */

@@ -13,6 +13,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RequestPart;
@@ -22,11 +23,13 @@ import org.springframework.web.multipart.MultipartFile;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.imagesim.ImagesimException;
 import dev.imagesim.RequestLimits;
 import dev.imagesim.catalog.Catalog;
 import dev.imagesim.catalog.ImageRecord;
@@ -35,6 +38,7 @@ import dev.imagesim.ingest.BatchItem;
 import dev.imagesim.ingest.BatchResult;
 import dev.imagesim.ingest.ImageIngest;
 import dev.imagesim.ingest.ZipArchive;
+import dev.imagesim.search.VectorChecks;
 
 @RestController
 @RequestMapping("/api/v1/collections/{collection}")
@@ -64,7 +68,35 @@ class ImageController {
             @RequestPart("image") MultipartFile image,
             @Parameter(description = "a JSON object, e.g. {\"label\":\"shoe\"}") @RequestPart(name = "metadata", required = false) String metadata) {
         String metadataJson = parts.metadata(metadata);
-        UpsertResult result = ingest.put(collection, id, parts.bytes(image), metadataJson);
+        return created(collection, id, ingest.put(collection, id, parts.bytes(image), metadataJson));
+    }
+
+    /** Body of a vector PUT: the client's own vector and optional metadata. */
+    record VectorRequest(
+            @Schema(description = "as many finite numbers as the collection's dimension",
+                    requiredMode = Schema.RequiredMode.REQUIRED) float[] vector,
+            @Schema(description = "a JSON object, e.g. {\"label\":\"shoe\"}") JsonNode metadata) {
+    }
+
+    @PutMapping(path = "/images/{id}", consumes = MediaType.APPLICATION_JSON_VALUE,
+            produces = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(summary = "Add or replace your own vector",
+            description = "For a vector collection (created with a `dimension` and no model): JSON "
+                    + "`{\"vector\":[...],\"metadata\":{...}}`. 201 when the id is new, 200 when it replaced one; "
+                    + "409 `collection-embeds-images` for a collection with a model.")
+    ResponseEntity<ImageResponse> putVector(@PathVariable String collection, @PathVariable String id,
+            @RequestBody VectorRequest request) {
+        if (request == null) {
+            throw ImagesimException.invalid("body-missing", "the request body is missing");
+        }
+        float[] vector = VectorChecks.requireFinite(request.vector(), "vector");
+        String metadataJson = request.metadata() == null || request.metadata().isNull() ? null
+                : parts.metadata(request.metadata().toString());
+        UpsertResult result = catalog.upsertVector(collection, id, vector, metadataJson);
+        return created(collection, id, result);
+    }
+
+    private ResponseEntity<ImageResponse> created(String collection, String id, UpsertResult result) {
         ImageResponse body = ImageResponse.of(result.record(), metadataNode(result.record()), false);
         return result.created()
                 ? ResponseEntity.created(URI.create("/api/v1/collections/" + collection + "/images/" + id)).body(body)

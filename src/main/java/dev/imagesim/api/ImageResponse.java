@@ -8,10 +8,13 @@ import tools.jackson.databind.JsonNode;
 
 import dev.imagesim.catalog.ImageRecord;
 
-/** A stored image as the API shows it; {@code vector} only on request. */
+/**
+ * A stored image as the API shows it; {@code vector} only on request. Vectors stored by clients have no
+ * model, content type, size or blob.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record ImageResponse(String collection, String id, long sequence, String model, JsonNode metadata,
-        String contentType, int width, int height, String sha256, Instant createdAt, Instant updatedAt,
+        String contentType, Integer width, Integer height, String sha256, Instant createdAt, Instant updatedAt,
         float[] vector) {
 
     static ImageResponse of(ImageRecord r, JsonNode metadata, boolean withVector) {

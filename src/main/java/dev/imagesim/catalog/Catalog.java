@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Function;
 
 import org.springframework.dao.DuplicateKeyException;
@@ -87,14 +88,14 @@ public class Catalog {
         Identifiers.requireImageId(id);
         LiveIndex live = live(collectionName);
         Collection current = live.generation().collection();
-        if (current.modelId().equals(modelId)) {
+        if (Objects.equals(current.modelId(), modelId)) {
             requireDimension(current, vector); // refuse before storing the blob; a model switch is caught below
         }
-        String sha = blobs.put(image.bytes());
+        String sha = image == null ? null : blobs.put(image.bytes());
         live.writeLock.lock();
         try {
             Collection collection = live.generation().collection();
-            if (!collection.modelId().equals(modelId)) {
+            if (!Objects.equals(collection.modelId(), modelId)) {
                 throw new ImagesimException(Kind.CONFLICT, MODEL_CHANGED, "collection '" + collection.name()
                         + "' now uses model " + collection.modelId() + "; the vector was made by " + modelId);
             }
@@ -102,8 +103,11 @@ public class Catalog {
             Instant now = Instant.now();
             UpsertResult result = transactions.execute(status -> {
                 long sequence = nextSequence(collection.name());
-                ImageRecord record = new ImageRecord(collection.name(), id, sequence, collection.modelId(), vector,
-                        metadataJson, sha, image.contentType(), image.width(), image.height(), now, now);
+                ImageRecord record = image == null
+                        ? new ImageRecord(collection.name(), id, sequence, null, vector, metadataJson, null, null,
+                                null, null, now, now)
+                        : new ImageRecord(collection.name(), id, sequence, collection.modelId(), vector,
+                                metadataJson, sha, image.contentType(), image.width(), image.height(), now, now);
                 return new UpsertResult(record, images.upsert(record));
             });
             live.index().upsert(id, vector, result.record().sequence());
@@ -113,6 +117,20 @@ public class Catalog {
         } finally {
             live.writeLock.unlock();
         }
+    }
+
+    /**
+     * Stores a client's own vector under {@code id} in a vector collection (one created without a model),
+     * replacing any earlier version; a collection that embeds images refuses it with 409.
+     */
+    public UpsertResult upsertVector(String collectionName, String id, float[] vector, String metadataJson) {
+        Collection collection = collection(collectionName);
+        if (collection.embedsImages()) {
+            throw new ImagesimException(Kind.CONFLICT, "collection-embeds-images", "collection '"
+                    + collection.name() + "' embeds images with model " + collection.modelId()
+                    + "; send the image as multipart, or create a collection with a dimension for your own vectors");
+        }
+        return upsertImage(collectionName, id, null, vector, metadataJson, null);
     }
 
     public ImageRecord image(String collectionName, String id) {
@@ -159,6 +177,7 @@ public class Catalog {
      */
     public ReindexBase reindexBase(String collectionName) {
         LiveIndex live = live(collectionName);
+        live.generation().collection().requireModel();
         long sequence = live.appliedSequence();
         return new ReindexBase(live.generation().collection(), sequence, images.originals(collectionName));
     }

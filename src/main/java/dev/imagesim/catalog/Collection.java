@@ -2,16 +2,35 @@ package dev.imagesim.catalog;
 
 import java.time.Instant;
 
+import dev.imagesim.ImagesimException;
+import dev.imagesim.ImagesimException.Kind;
 import dev.imagesim.index.Distance;
 import dev.imagesim.index.IndexParameters;
 
 /**
- * A named set of images embedded by one model and compared with one distance.
+ * A named set of images embedded by one model and compared with one distance, or of vectors that clients
+ * computed themselves.
  *
+ * @param modelId      the model that embeds the collection's images; null for a vector collection
  * @param lastSequence the sequence number of the collection's latest change
  */
 public record Collection(String name, String modelId, int dimension, Distance distance, IndexParameters index,
         long lastSequence, Instant createdAt) {
+
+    /** False for a vector collection: it takes vectors, not images, and has no model. */
+    public boolean embedsImages() {
+        return modelId != null;
+    }
+
+    /** The model that embeds this collection's images, or a 409 for a vector collection. */
+    public String requireModel() {
+        if (modelId == null) {
+            throw new ImagesimException(Kind.CONFLICT, "collection-has-no-model", "collection '" + name
+                    + "' holds your own " + dimension + "-d vectors and has no model to embed images: PUT "
+                    + "{\"vector\":[...]} as JSON, and search by vector or id");
+        }
+        return modelId;
+    }
 
     /** The same collection embedded by another model. */
     public Collection withModel(String newModelId, int newDimension) {

@@ -161,8 +161,8 @@ class ImageRepository {
                 rs.getString("metadata"),
                 rs.getString("blob_sha256"),
                 rs.getString("content_type"),
-                rs.getInt("width"),
-                rs.getInt("height"),
+                rs.getObject("width", Integer.class),
+                rs.getObject("height", Integer.class),
                 rs.getObject("created_at", OffsetDateTime.class).toInstant(),
                 rs.getObject("updated_at", OffsetDateTime.class).toInstant());
     }

@@ -65,7 +65,7 @@ public class ImageIngest {
             String metadataJson) {
         for (int attempt = 0; ; attempt++) {
             Collection collection = catalog.searchTarget(collectionName).collection();
-            float[] vector = models.get(collection.modelId()).embed(List.of(decoded.image()))[0];
+            float[] vector = models.get(collection.requireModel()).embed(List.of(decoded.image()))[0];
             try {
                 return catalog.upsertImage(collection.name(), id, stored(bytes, decoded), vector, metadataJson,
                         collection.modelId());
@@ -87,7 +87,7 @@ public class ImageIngest {
 
     private BatchResult storeAll(String collectionName, List<BatchItem> items) {
         Collection collection = catalog.searchTarget(collectionName).collection();
-        EmbeddingModel model = models.get(collection.modelId());
+        EmbeddingModel model = models.get(collection.requireModel());
         BatchItemResult[] results = new BatchItemResult[items.size()];
         List<Integer> pending = new ArrayList<>();
         List<DecodedImage> decoded = new ArrayList<>();

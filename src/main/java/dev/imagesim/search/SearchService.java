@@ -2,6 +2,7 @@ package dev.imagesim.search;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Map;
 
 import org.springframework.stereotype.Service;
@@ -78,7 +79,7 @@ public class SearchService {
         long start = System.nanoTime();
         SearchTarget target = catalog.searchTarget(collectionName);
         checkBounds(k, ef);
-        float[] query = models.get(target.collection().modelId()).embed(List.of(decoder.decode(image).image()))[0];
+        float[] query = models.get(target.collection().requireModel()).embed(List.of(decoder.decode(image).image()))[0];
         return search(target, query, k, ef, filter, start);
     }
 
@@ -88,7 +89,7 @@ public class SearchService {
         checkBounds(k, ef);
         SearchTarget target = catalog.searchTarget(collectionName);
         ImageRecord stored = catalog.image(collectionName, id);
-        if (!stored.modelId().equals(target.collection().modelId())) {
+        if (!Objects.equals(stored.modelId(), target.collection().modelId())) {
             // a re-index swapped models between the two reads; the stored vector belongs to the new pair
             target = catalog.searchTarget(collectionName);
         }

@@ -1,6 +1,7 @@
 package dev.imagesim.search;
 
 import java.util.List;
+import java.util.Objects;
 
 import org.springframework.stereotype.Service;
 
@@ -40,13 +41,13 @@ public class SimilarityService {
     public Similarity compareStored(String collectionName, String idA, String idB) {
         ImageRecord a = catalog.image(collectionName, idA);
         ImageRecord b = catalog.image(collectionName, idB);
-        if (!a.modelId().equals(b.modelId())) {
+        if (!Objects.equals(a.modelId(), b.modelId())) {
             // a re-index swapped models between the two reads: both are now stored with the new model
             a = catalog.image(collectionName, idA);
             b = catalog.image(collectionName, idB);
         }
         Collection collection = catalog.searchTarget(collectionName).collection();
-        Double threshold = registry.find(a.modelId())
+        Double threshold = a.modelId() == null ? null : registry.find(a.modelId())
                 .map(bundle -> bundle.manifest())
                 .filter(manifest -> manifest.distance() == collection.distance())
                 .map(ModelManifest::verificationThreshold)

@@ -57,7 +57,7 @@ class ApiKeyAccessTest {
     private static final List<Endpoint> ENDPOINTS = List.of(
             Endpoint.multipart("POST", "/api/v1/embeddings", new Multipart().image("image", IMAGE), Scope.READ),
             Endpoint.json("POST", "/api/v1/collections/c/search", "{\"id\":\"kept\",\"k\":1}", Scope.READ),
-            Endpoint.json("POST", "/api/v1/similarity", "{\"collection\":\"c\",\"a\":\"kept\",\"b\":\"kept\"}",
+            Endpoint.json("POST", "/api/v1/similarity", "{\"collection\":\"c\",\"idA\":\"kept\",\"idB\":\"kept\"}",
                     Scope.READ),
             Endpoint.bare("GET", "/api/v1/collections", Scope.READ),
             Endpoint.bare("GET", "/api/v1/collections/c", Scope.READ),

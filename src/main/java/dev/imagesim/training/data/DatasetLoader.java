@@ -126,6 +126,7 @@ public class DatasetLoader {
     }
 
     private ImageDataset collection(String name, String labelKey) {
+        catalog.collection(name).requireModel();
         Map<String, List<EncodedImageDataset.Source>> byClass = new HashMap<>();
         for (StoredOriginal original : catalog.originals(name)) {
             String label = label(original.metadataJson(), labelKey);

@@ -1,0 +1,118 @@
+package dev.imagesim.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
+
+import java.awt.Color;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import tools.jackson.databind.JsonNode;
+
+import dev.imagesim.ApiClient.Reply;
+import dev.imagesim.Multipart;
+import dev.imagesim.RunningService;
+import dev.imagesim.TestImages;
+import dev.imagesim.TestImages.ShapeKind;
+
+/**
+ * Bring your own vectors: a collection created with a dimension and no model takes JSON vectors, searches
+ * by vector and id, compares stored pairs, survives a restart, and refuses what needs a model.
+ */
+class VectorCollectionTest {
+
+    @TempDir
+    Path dataDir;
+
+    private static Reply putVector(RunningService service, String id, String vector, String metadata) {
+        return service.request("PUT", "/api/v1/collections/v/images/" + id, "application/json",
+                ("{\"vector\":" + vector + (metadata == null ? "" : ",\"metadata\":" + metadata) + "}").getBytes());
+    }
+
+    private static List<String> ids(Reply search) {
+        List<String> ids = new ArrayList<>();
+        for (JsonNode hit : search.json().get("results")) {
+            ids.add(hit.get("id").asString());
+        }
+        return ids;
+    }
+
+    @Test
+    void ownVectorsAreStoredSearchedComparedAndKept() {
+        try (RunningService service = RunningService.start(dataDir)) {
+            Reply created = service.postJson("/api/v1/collections",
+                    "{\"name\":\"v\",\"dimension\":3,\"distance\":\"euclidean\"}");
+            assertThat(created.status()).isEqualTo(201);
+            assertThat(created.json().get("model").isNull()).isTrue();
+            assertThat(created.json().get("dimension").asInt()).isEqualTo(3);
+            assertThat(putVector(service, "origin", "[0,0,0]", "{\"kind\":\"a\"}").status()).isEqualTo(201);
+            assertThat(putVector(service, "near", "[1,0,0]", "{\"kind\":\"b\"}").status()).isEqualTo(201);
+            assertThat(putVector(service, "far", "[10,10,10]", "{\"kind\":\"a\"}").status()).isEqualTo(201);
+            Reply replaced = putVector(service, "far", "[5,5,5]", "{\"kind\":\"a\"}");
+            assertThat(replaced.status()).isEqualTo(200);
+            assertThat(replaced.json().has("model")).isFalse();
+            assertThat(replaced.json().has("width")).isFalse();
+
+            Reply byVector = service.postJson("/api/v1/collections/v/search?k=3", "{\"vector\":[0.9,0.1,0]}");
+            assertThat(ids(byVector)).containsExactly("near", "origin", "far");
+            assertThat(byVector.json().at("/results/0/distance").asDouble()).isCloseTo(0.1414, offset(1e-3));
+            assertThat(ids(service.postJson("/api/v1/collections/v/search?k=2", "{\"id\":\"origin\"}")))
+                    .containsExactly("origin", "near");
+            assertThat(ids(service.postJson("/api/v1/collections/v/search?k=3",
+                    "{\"vector\":[0,0,0],\"filter\":{\"kind\":\"a\"}}"))).containsExactly("origin", "far");
+            Reply similarity = service.postJson("/api/v1/similarity", "{\"collection\":\"v\",\"idA\":\"origin\",\"idB\":\"near\"}");
+            assertThat(similarity.status()).isEqualTo(200);
+            assertThat(similarity.json().get("distance").asDouble()).isCloseTo(1.0, offset(1e-6));
+            assertThat(similarity.json().get("match").isNull() || !similarity.json().has("match")).isTrue();
+            assertThat(service.get("/api/v1/collections/v/images/far?includeVector=true").json().get("vector"))
+                    .extracting(JsonNode::asDouble).containsExactly(5.0, 5.0, 5.0);
+            assertThat(service.delete("/api/v1/collections/v/images/near").status()).isEqualTo(204);
+        }
+        try (RunningService restarted = RunningService.start(dataDir)) {
+            assertThat(restarted.get("/api/v1/collections/v").json().get("size").asInt()).isEqualTo(2);
+            assertThat(ids(restarted.postJson("/api/v1/collections/v/search?k=1", "{\"vector\":[4,4,4]}")))
+                    .containsExactly("far");
+        }
+    }
+
+    @Test
+    void whatNeedsAModelOrTheRightShapeIsRefused() {
+        try (RunningService service = RunningService.start(dataDir)) {
+            assertThat(service.postJson("/api/v1/collections", "{\"name\":\"v\",\"dimension\":4}").status()).isEqualTo(201);
+            assertThat(service.postJson("/api/v1/collections", "{\"name\":\"images\"}").status()).isEqualTo(201);
+            byte[] png = TestImages.png(ShapeKind.CIRCLE, Color.RED);
+
+            assertProblem(service.multipart("PUT", "/api/v1/collections/v/images/x", new Multipart().image("image", png)),
+                    409, "collection-has-no-model");
+            assertProblem(service.multipart("POST", "/api/v1/collections/v/images:batch", new Multipart().image("image", png)),
+                    409, "collection-has-no-model");
+            assertProblem(service.multipart("POST", "/api/v1/collections/v/search", new Multipart().image("image", png)),
+                    409, "collection-has-no-model");
+            assertProblem(service.postJson("/api/v1/collections/v/reindex", "{\"model\":\"fashion-mnist-cnn32-triplet-v1\"}"),
+                    409, "collection-has-no-model");
+            assertProblem(service.request("PUT", "/api/v1/collections/images/images/x", "application/json",
+                    "{\"vector\":[1,2,3]}".getBytes()), 409, "collection-embeds-images");
+            assertProblem(putVector(service, "x", "[1,2,3]", null), 400, "dimension-mismatch");
+            assertProblem(putVector(service, "x", "[1,2,3,1e39]", null), 400, "vector-not-finite");
+            assertProblem(putVector(service, "x", "[]", null), 400, "vector-missing");
+            assertProblem(putVector(service, "x", "[1,2,3,4]", "[1]"), 400, "metadata-malformed");
+            assertProblem(putVector(service, "..", "[1,2,3,4]", null), 400, "invalid-image-id");
+            assertProblem(service.postJson("/api/v1/collections", "{\"name\":\"w\",\"dimension\":0}"), 400, "invalid-dimension");
+            assertProblem(service.postJson("/api/v1/collections", "{\"name\":\"w\",\"dimension\":100000}"), 400,
+                    "invalid-dimension");
+            assertProblem(service.postJson("/api/v1/collections",
+                    "{\"name\":\"w\",\"dimension\":4,\"model\":\"fashion-mnist-cnn32-triplet-v1\"}"), 400, "model-and-dimension");
+            assertThat(service.get("/api/v1/collections/v").json().get("size").asInt()).isZero();
+        }
+    }
+
+    private static void assertProblem(Reply reply, int status, String code) {
+        assertThat(reply.status()).as(String.valueOf(reply.json())).isEqualTo(status);
+        assertThat(reply.contentType()).startsWith("application/problem+json");
+        assertThat(reply.json().get("code").asString()).isEqualTo(code);
+    }
+}
