@@ -202,8 +202,8 @@ public class TrainingJobs implements DisposableBean {
 
     private void execute(Active entry) {
         synchronized (entry) {
-            if (entry.job.state() != JobState.QUEUED) {
-                return;
+            if (entry.job.state() != JobState.QUEUED || stopping) {
+                return; // a job still queued at shutdown stays queued; the next start takes it up as interrupted
             }
             entry.job = entry.job.started(Instant.now());
             entry.lastIteration = System.nanoTime();
@@ -307,7 +307,12 @@ public class TrainingJobs implements DisposableBean {
     public void destroy() throws InterruptedException {
         stopping = true;
         active.values().forEach(entry -> entry.cancel.set(true));
-        worker.shutdownNow();
-        worker.awaitTermination(30, TimeUnit.SECONDS);
+        // No interrupt at first: the running job stops within an iteration and records itself interrupted;
+        // an interrupt could land in that last database write (seen on PostgreSQL) and leave it "running".
+        worker.shutdown();
+        if (!worker.awaitTermination(30, TimeUnit.SECONDS)) {
+            worker.shutdownNow();
+            worker.awaitTermination(5, TimeUnit.SECONDS);
+        }
     }
 }
