@@ -1,6 +1,7 @@
 package dev.imagesim.embedding;
 
 import java.awt.image.BufferedImage;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -16,7 +17,9 @@ import dev.imagesim.model.ModelManifest;
 
 /**
  * An {@link EmbeddingModel} backed by a DJL model and a fixed pool of predictors: a DJL predictor is not
- * thread-safe, so each call borrows one, and callers beyond the pool size wait for a free one.
+ * thread-safe, so each engine call borrows one, and callers beyond the pool size wait for a free one.
+ * Calls smaller than an engine batch go through a {@link MicroBatcher} (unless it is off), so concurrent
+ * single-image requests share engine batches; images are preprocessed on the caller's thread.
  */
 final class DjlEmbeddingModel implements EmbeddingModel, AutoCloseable {
 
@@ -25,8 +28,10 @@ final class DjlEmbeddingModel implements EmbeddingModel, AutoCloseable {
     private final Preprocessor preprocessor;
     private final BlockingQueue<Predictor<float[], float[]>> predictors;
     private final int batchSize;
+    private final MicroBatcher batcher;
 
-    DjlEmbeddingModel(ModelManifest manifest, Model model, int poolSize, int batchSize) {
+    /** {@code batchWait} null: no micro-batching, every call runs on its own. */
+    DjlEmbeddingModel(ModelManifest manifest, Model model, int poolSize, int batchSize, Duration batchWait) {
         this.manifest = manifest;
         this.model = model;
         this.preprocessor = new Preprocessor(manifest);
@@ -36,6 +41,8 @@ final class DjlEmbeddingModel implements EmbeddingModel, AutoCloseable {
         for (int i = 0; i < poolSize; i++) {
             predictors.add(model.newPredictor(translator));
         }
+        this.batcher = batchWait == null ? null
+                : new MicroBatcher(manifest.id(), poolSize, batchSize, batchWait, this::predict);
     }
 
     @Override
@@ -49,7 +56,12 @@ final class DjlEmbeddingModel implements EmbeddingModel, AutoCloseable {
         for (BufferedImage image : images) {
             tensors.add(preprocessor.toTensor(image));
         }
-        float[][] embeddings = new float[images.size()][];
+        return batcher != null && tensors.size() < batchSize ? batcher.run(tensors) : predict(tensors);
+    }
+
+    /** Runs preprocessed tensors through one predictor, {@code batchSize} at a time. */
+    private float[][] predict(List<float[]> tensors) {
+        float[][] embeddings = new float[tensors.size()][];
         Predictor<float[], float[]> predictor = borrow();
         try {
             for (int start = 0; start < tensors.size(); start += batchSize) {
@@ -79,6 +91,9 @@ final class DjlEmbeddingModel implements EmbeddingModel, AutoCloseable {
 
     @Override
     public void close() {
+        if (batcher != null) {
+            batcher.close();
+        }
         predictors.forEach(Predictor::close);
         model.close();
     }

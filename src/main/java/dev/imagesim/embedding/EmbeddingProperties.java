@@ -1,5 +1,7 @@
 package dev.imagesim.embedding;
 
+import java.time.Duration;
+
 import jakarta.validation.constraints.Min;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -11,11 +13,19 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param predictors predictors kept per loaded model (a DJL predictor is not thread-safe); concurrent
  *                   embedding calls beyond this wait for one to be free
- * @param batchSize  images sent to the engine at once when a request holds many
+ * @param batchSize  images sent to the engine at once when a request holds many; also the most a
+ *                   micro-batch gathers
+ * @param batchWait  how long a micro-batch waits for more calls after the first; calls that queued
+ *                   while the predictors were busy join without waiting. The default {@code 0} batches
+ *                   only what is already queued: measured, any wait cost a lone caller more than it
+ *                   gained under concurrency (docs/performance.md)
+ * @param microBatching whether concurrent small calls share engine batches
  */
 @Validated
 @ConfigurationProperties("imagesim.embedding")
 public record EmbeddingProperties(
         @DefaultValue("2") @Min(1) int predictors,
-        @DefaultValue("32") @Min(1) int batchSize) {
+        @DefaultValue("32") @Min(1) int batchSize,
+        @DefaultValue("0ms") Duration batchWait,
+        @DefaultValue("true") boolean microBatching) {
 }

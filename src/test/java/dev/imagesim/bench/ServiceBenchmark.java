@@ -2,8 +2,12 @@ package dev.imagesim.bench;
 
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -70,6 +74,53 @@ class ServiceBenchmark {
             }
             System.out.printf("search by image over HTTP (decode + embed + search): mean %.2f ms%n",
                     (System.nanoTime() - t0) / 1e6 / 100);
+        }
+    }
+
+    /**
+     * Single-image embedding calls from 1, 4 and 16 concurrent callers, with micro-batching on and off:
+     * images/s (median of 5 runs of 512 images each).
+     */
+    @Test
+    void microBatchingUnderConcurrency() throws Exception {
+        List<BufferedImage> images = FashionMnistSubset.load().stream().map(Sample::image).toList();
+        for (boolean batching : new boolean[] {false, true}) {
+            try (RunningService service = RunningService.start(dataDir.resolve("batching-" + batching),
+                    "--imagesim.embedding.micro-batching=" + batching)) {
+                EmbeddingModel model = service.bean(EmbeddingModels.class).defaultModel();
+                for (int callers : new int[] {1, 4, 16}) {
+                    concurrentSingles(model, images, callers, 256); // warm-up
+                    double[] rates = new double[5];
+                    for (int run = 0; run < rates.length; run++) {
+                        rates[run] = concurrentSingles(model, images, callers, 512);
+                    }
+                    System.out.printf("single-image calls, %2d callers, micro-batching %-5s: median %.1f images/s %s%n",
+                            callers, batching, median(rates), Arrays.toString(round(rates)));
+                }
+            }
+        }
+    }
+
+    private static double concurrentSingles(EmbeddingModel model, List<BufferedImage> images, int callers, int count)
+            throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(callers);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            long t0 = System.nanoTime();
+            for (int c = 0; c < callers; c++) {
+                int first = c;
+                done.add(pool.submit(() -> {
+                    for (int i = first; i < count; i += callers) {
+                        model.embed(List.of(images.get(i % images.size())));
+                    }
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+            return count / ((System.nanoTime() - t0) / 1e9);
+        } finally {
+            pool.shutdown();
         }
     }
 

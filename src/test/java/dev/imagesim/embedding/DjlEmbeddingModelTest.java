@@ -7,6 +7,7 @@ import java.awt.image.BufferedImage;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -46,7 +47,7 @@ class DjlEmbeddingModelTest {
             loader.writeSeededWeights(manifest, out);
         }
         ModelManifest installed = manifest.installed(ModelLoader.PARAMS_FILE, null);
-        model = new DjlEmbeddingModel(installed, loader.load(new ModelBundle(bundleDir, installed)), 2, 4);
+        model = new DjlEmbeddingModel(installed, loader.load(new ModelBundle(bundleDir, installed)), 2, 4, Duration.ofMillis(1));
     }
 
     @AfterAll
