@@ -81,7 +81,8 @@ public class Catalog {
     /**
      * Stores the image and its vector under {@code id}, replacing any earlier version. {@code modelId} names
      * the model that made the vector: when a re-index has switched the collection to another model since,
-     * the write is refused with code {@code model-changed} and the caller embeds again.
+     * the write is refused with code {@code model-changed} and the caller embeds again. A null
+     * {@code image} and {@code modelId} store a client's own vector in a vector collection (no blob).
      */
     public UpsertResult upsertImage(String collectionName, String id, StoredImage image, float[] vector,
             String metadataJson, String modelId) {
@@ -124,7 +125,7 @@ public class Catalog {
      * replacing any earlier version; a collection that embeds images refuses it with 409.
      */
     public UpsertResult upsertVector(String collectionName, String id, float[] vector, String metadataJson) {
-        Collection collection = collection(collectionName);
+        Collection collection = live(collectionName).generation().collection();
         if (collection.embedsImages()) {
             throw new ImagesimException(Kind.CONFLICT, "collection-embeds-images", "collection '"
                     + collection.name() + "' embeds images with model " + collection.modelId()
