@@ -44,6 +44,8 @@ public final class ChildService implements AutoCloseable {
         Path log = dataDir.resolve("child-" + System.nanoTime() + ".log");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(jvmOptions);
+        ModuleLayer.boot().findModule("jdk.incubator.vector")
+                .ifPresent(vector -> command.addAll(List.of("--add-modules", vector.getName())));
         System.getProperties().stringPropertyNames().stream().filter(name -> name.startsWith("imagesim."))
                 .forEach(name -> command.add("-D" + name + "=" + System.getProperty(name))); // e.g. the native cache
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), ImagesimApplication.class.getName(),

@@ -5,9 +5,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import com.github.jelmerk.hnswlib.core.DistanceFunction;
-import com.github.jelmerk.hnswlib.core.DistanceFunctions;
 import com.github.jelmerk.hnswlib.core.Index;
 import com.github.jelmerk.hnswlib.core.SearchResult;
 import com.github.jelmerk.hnswlib.core.bruteforce.BruteForceIndex;
@@ -28,6 +29,12 @@ public final class HnswlibVectorIndex implements VectorIndex {
     private final Distance distance;
     private final int dimension;
     private final Index<String, float[], IndexedVector, Float> index;
+    /**
+     * Growing replaces hnswlib-core's internal arrays and its pool of visited-lists, which a search or add in
+     * flight would still use ("Queue full", out-of-bounds reads): they share this lock, growth takes it
+     * alone.
+     */
+    private final ReadWriteLock growth = new ReentrantReadWriteLock();
 
     private HnswlibVectorIndex(IndexParameters parameters, Distance distance, int dimension,
             Index<String, float[], IndexedVector, Float> index) {
@@ -39,7 +46,7 @@ public final class HnswlibVectorIndex implements VectorIndex {
 
     /** An empty index. */
     public static HnswlibVectorIndex create(IndexParameters parameters, Distance distance, int dimension) {
-        DistanceFunction<float[], Float> function = function(distance);
+        DistanceFunction<float[], Float> function = DistanceFunctionsFactory.of(distance);
         Index<String, float[], IndexedVector, Float> index = parameters.type() == IndexType.HNSW
                 ? HnswIndex.newBuilder(dimension, function, INITIAL_CAPACITY)
                         .withM(parameters.m())
@@ -61,35 +68,61 @@ public final class HnswlibVectorIndex implements VectorIndex {
         return new HnswlibVectorIndex(parameters, distance, dimension, index);
     }
 
-    private static DistanceFunction<float[], Float> function(Distance distance) {
-        return distance == Distance.COSINE
-                ? DistanceFunctions.FLOAT_INNER_PRODUCT
-                : DistanceFunctions.FLOAT_EUCLIDEAN_DISTANCE;
-    }
 
     @Override
     public void upsert(String id, float[] vector, long version) {
         requireDimension(vector);
         IndexedVector item = new IndexedVector(id, prepared(vector), version);
+        while (!tryAdd(item)) {
+            grow();
+        }
+    }
+
+    private boolean tryAdd(IndexedVector item) {
+        growth.readLock().lock();
         try {
             index.add(item);
+            return true;
         } catch (SizeLimitExceededException e) {
+            return false;
+        } finally {
+            growth.readLock().unlock();
+        }
+    }
+
+    private void grow() {
+        growth.writeLock().lock();
+        try {
             HnswIndex<String, float[], IndexedVector, Float> hnsw = (HnswIndex<String, float[], IndexedVector, Float>) index;
-            hnsw.resize(hnsw.getMaxItemCount() * 2);
-            index.add(item);
+            if (hnsw.size() >= hnsw.getMaxItemCount()) { // another writer may have grown it already
+                hnsw.resize(hnsw.getMaxItemCount() * 2);
+            }
+        } finally {
+            growth.writeLock().unlock();
         }
     }
 
     @Override
     public void remove(String id, long version) {
-        index.remove(id, version);
+        growth.readLock().lock();
+        try {
+            index.remove(id, version);
+        } finally {
+            growth.readLock().unlock();
+        }
     }
 
     @Override
     public List<Neighbor> search(float[] query, int k, int ef) {
         requireDimension(query);
         int breadth = parameters.type() == IndexType.HNSW ? Math.max(k, ef) : k;
-        List<SearchResult<IndexedVector, Float>> found = index.findNearest(prepared(query), breadth);
+        List<SearchResult<IndexedVector, Float>> found;
+        growth.readLock().lock();
+        try {
+            found = index.findNearest(prepared(query), breadth);
+        } finally {
+            growth.readLock().unlock();
+        }
         List<Neighbor> neighbors = new ArrayList<>(Math.min(k, found.size()));
         for (int i = 0; i < found.size() && neighbors.size() < k; i++) {
             SearchResult<IndexedVector, Float> result = found.get(i);
@@ -124,7 +157,12 @@ public final class HnswlibVectorIndex implements VectorIndex {
 
     @Override
     public void save(OutputStream out) throws IOException {
-        index.save(out);
+        growth.readLock().lock();
+        try {
+            index.save(out);
+        } finally {
+            growth.readLock().unlock();
+        }
     }
 
     private void requireDimension(float[] vector) {

@@ -37,7 +37,8 @@ class DeploymentFilesTest {
                 .contains("http://localhost:8080/actuator/health/readiness")
                 .contains("IMAGESIM_DATA_DIR=/data").contains("VOLUME /data")
                 .contains("OMP_WAIT_POLICY=PASSIVE")
-                .contains("org.springframework.boot.loader.launch.JarLauncher");
+                .contains("org.springframework.boot.loader.launch.JarLauncher")
+                .contains("\"--add-modules\", \"jdk.incubator.vector\"");
         assertThat(application).doesNotContainKey("server.port");
         Map<String, Object> management = map(application, "management");
         assertThat(map(map(map(management, "endpoint"), "health"), "probes")).containsEntry("enabled", true);

@@ -106,6 +106,43 @@ class HnswlibVectorIndexTest {
         assertThat(index.size()).isEqualTo(2500);
     }
 
+    /**
+     * hnswlib-core replaces its pool of visited-lists when it grows; a search in flight then returns its
+     * list to the new, full pool and fails with "Queue full". Searches run while writes cross five
+     * capacity doublings.
+     */
+    @Test
+    void searchesWhileTheIndexGrowsDoNotFail() throws Exception {
+        HnswlibVectorIndex index = index(IndexType.HNSW, Distance.COSINE);
+        float[][] data = randomVectors(20_000, 9);
+        index.upsert("v0", data[0], 0);
+        java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.ExecutorService searchers = java.util.concurrent.Executors.newFixedThreadPool(4);
+        List<java.util.concurrent.Future<Integer>> searches = new java.util.ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            int offset = t;
+            searches.add(searchers.submit(() -> {
+                int done = 0;
+                while (writing.get()) {
+                    index.search(data[(done++ * 4 + offset) % data.length], 5, 16);
+                }
+                return done;
+            }));
+        }
+        try {
+            for (int i = 1; i < data.length; i++) {
+                index.upsert("v" + i, data[i], i);
+            }
+        } finally {
+            writing.set(false);
+            searchers.shutdown();
+        }
+        for (java.util.concurrent.Future<Integer> search : searches) {
+            assertThat(search.get()).isPositive();
+        }
+        assertThat(index.size()).isEqualTo(data.length);
+    }
+
     @ParameterizedTest
     @EnumSource(IndexType.class)
     void snapshotRoundTripsIndexAndSequence(IndexType type) throws IOException {

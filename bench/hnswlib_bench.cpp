@@ -1,0 +1,152 @@
+// Native peer for the index benchmark: C++ hnswlib (Debian libhnswlib-dev) on the same data, parameters
+// and ef sweep as the Java side. Built by bench/index-bench.sh with -O3 -march=native.
+//
+// usage: hnswlib_bench <train-images-idx3-ubyte> <t10k-images-idx3-ubyte> <ground-truth.i32> M efConstruction
+//                      threads(,threads...) ef(,ef...)
+// Reads uint8 IDX images as float vectors (L2). Writes the exact top-10 of every query to the ground-truth
+// file when it does not exist yet. Prints tab-separated rows:
+//   build  cpp  <threads>  <seconds>  <index bytes>
+//   search cpp  <threads>  <ef>  <recall@10>  <queries/s>
+#include <hnswlib/hnswlib.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+constexpr int K = 10;
+
+struct Matrix {
+    size_t rows = 0;
+    size_t dim = 0;
+    std::vector<float> values;
+    const float *row(size_t i) const { return values.data() + i * dim; }
+};
+
+uint32_t big_endian(std::ifstream &in) {
+    unsigned char b[4];
+    in.read(reinterpret_cast<char *>(b), 4);
+    return (uint32_t(b[0]) << 24) | (uint32_t(b[1]) << 16) | (uint32_t(b[2]) << 8) | uint32_t(b[3]);
+}
+
+Matrix read_idx(const std::string &path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in || big_endian(in) != 0x803) throw std::runtime_error("not an IDX image file: " + path);
+    Matrix m;
+    m.rows = big_endian(in);
+    m.dim = size_t(big_endian(in)) * big_endian(in);
+    std::vector<unsigned char> bytes(m.rows * m.dim);
+    in.read(reinterpret_cast<char *>(bytes.data()), bytes.size());
+    m.values.assign(bytes.begin(), bytes.end());
+    return m;
+}
+
+std::vector<int> parse_list(const std::string &text) {
+    std::vector<int> out;
+    std::stringstream ss(text);
+    std::string item;
+    while (std::getline(ss, item, ',')) out.push_back(std::stoi(item));
+    return out;
+}
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+template <typename F> void parallel(int threads, size_t n, F body) {
+    std::atomic<size_t> next(0);
+    std::vector<std::thread> pool;
+    for (int t = 0; t < threads; t++) {
+        pool.emplace_back([&] {
+            for (size_t i = next++; i < n; i = next++) body(i);
+        });
+    }
+    for (auto &th : pool) th.join();
+}
+
+std::vector<int32_t> ground_truth(const Matrix &base, const Matrix &queries, const std::string &path) {
+    std::vector<int32_t> gt(queries.rows * K);
+    std::ifstream existing(path, std::ios::binary);
+    if (existing) {
+        existing.read(reinterpret_cast<char *>(gt.data()), gt.size() * sizeof(int32_t));
+        return gt;
+    }
+    hnswlib::L2Space space(base.dim);
+    auto distance = space.get_dist_func();
+    void *param = space.get_dist_func_param();
+    parallel(int(std::thread::hardware_concurrency()), queries.rows, [&](size_t q) {
+        std::vector<std::pair<float, int32_t>> all(base.rows);
+        for (size_t i = 0; i < base.rows; i++) all[i] = {distance(queries.row(q), base.row(i), param), int32_t(i)};
+        std::partial_sort(all.begin(), all.begin() + K, all.end());
+        for (int j = 0; j < K; j++) gt[q * K + j] = all[j].second;
+    });
+    std::ofstream out(path, std::ios::binary);
+    out.write(reinterpret_cast<const char *>(gt.data()), gt.size() * sizeof(int32_t));
+    return gt;
+}
+
+}  // namespace
+
+int main(int argc, char **argv) {
+    if (argc != 8) {
+        std::fprintf(stderr, "usage: %s train.idx queries.idx gt.i32 M efConstruction threads,.. ef,..\n", argv[0]);
+        return 2;
+    }
+    Matrix base = read_idx(argv[1]);
+    Matrix queries = read_idx(argv[2]);
+    std::vector<int32_t> gt = ground_truth(base, queries, argv[3]);
+    size_t m = std::stoul(argv[4]);
+    size_t ef_construction = std::stoul(argv[5]);
+    std::vector<int> thread_counts = parse_list(argv[6]);
+    std::vector<int> efs = parse_list(argv[7]);
+
+    hnswlib::L2Space space(base.dim);
+    std::unique_ptr<hnswlib::HierarchicalNSW<float>> index;
+    for (int threads : thread_counts) {
+        index.reset();
+        index = std::make_unique<hnswlib::HierarchicalNSW<float>>(&space, base.rows, m, ef_construction, 100);
+        auto start = std::chrono::steady_clock::now();
+        index->addPoint(base.row(0), 0);
+        parallel(threads, base.rows - 1, [&](size_t i) { index->addPoint(base.row(i + 1), i + 1); });
+        double built = seconds_since(start);
+        size_t links = 0;
+        for (size_t i = 0; i < base.rows; i++) links += index->element_levels_[i] * index->size_links_per_element_;
+        size_t bytes = base.rows * index->size_data_per_element_ + links;
+        std::printf("build\tcpp\t%d\t%.2f\t%zu\n", threads, built, bytes);
+        std::fflush(stdout);
+    }
+    for (int threads : thread_counts) {
+        for (int ef : efs) {
+            index->setEf(ef);
+            std::vector<int> hits(queries.rows);
+            auto start = std::chrono::steady_clock::now();
+            parallel(threads, queries.rows, [&](size_t q) {
+                auto found = index->searchKnn(queries.row(q), K);
+                int h = 0;
+                while (!found.empty()) {
+                    auto label = int32_t(found.top().second);
+                    found.pop();
+                    for (int j = 0; j < K; j++) h += gt[q * K + j] == label;
+                }
+                hits[q] = h;
+            });
+            double elapsed = seconds_since(start);
+            double recall = 0;
+            for (int h : hits) recall += h;
+            recall /= double(queries.rows) * K;
+            std::printf("search\tcpp\t%d\t%d\t%.4f\t%.1f\n", threads, ef, recall, queries.rows / elapsed);
+            std::fflush(stdout);
+        }
+    }
+    return 0;
+}

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Side by side, in one run: C++ hnswlib (Debian libhnswlib-dev, g++ -O3 -march=native) and the service's
+# HNSW index (hnswlib-core behind HnswlibVectorIndex, bench profile test IndexBenchmark) on
+# fashion-mnist-784-euclidean, same M, efConstruction, thread counts and ef sweep.
+# Needs: g++, gawk, libhnswlib-dev, dataset-fashion-mnist. Output: target/bench/*.tsv and Markdown tables.
+#   bench/index-bench.sh                       # M=16 efConstruction=200, threads 1,2, ef 10..320
+#   THREADS=1 EFS=40,80 bench/index-bench.sh   # a quicker sweep
+#   SCALAR=1 bench/index-bench.sh              # also the Java side without the Vector API
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DATA=${FASHION_MNIST:-/usr/share/datasets/fashion-mnist}
+OUT=target/bench
+M=${M:-16}
+EFC=${EFC:-200}
+THREADS=${THREADS:-1,2}
+EFS=${EFS:-10,20,40,80,160,320}
+mkdir -p "$OUT"
+
+g++ -O3 -march=native -std=c++17 -pthread -o "$OUT/hnswlib_bench" bench/hnswlib_bench.cpp
+for f in train-images-idx3-ubyte t10k-images-idx3-ubyte; do
+  [ -f "$OUT/$f" ] || gunzip -c "$DATA/$f.gz" > "$OUT/$f"
+done
+
+echo "# native C++ hnswlib (the ground truth is computed on the first run)" >&2
+"$OUT/hnswlib_bench" "$OUT/train-images-idx3-ubyte" "$OUT/t10k-images-idx3-ubyte" "$OUT/fashion-mnist-gt.i32" \
+  "$M" "$EFC" "$THREADS" "$EFS" | tee "$OUT/cpp.tsv" >&2
+
+java_side() { # $1: output name, $2: JVM arguments (the Vector API module, or none for scalar distances)
+  echo "# Java ($1): the service's index" >&2
+  ./mvnw -B -ntp -q -Pbench test -Dtest=IndexBenchmark -Dsurefire.failIfNoSpecifiedTests=false \
+    -Dvector.jvm.args="$2" \
+    -Dimagesim.bench.fashion-mnist="$DATA" -Dimagesim.bench.ground-truth="$PWD/$OUT/fashion-mnist-gt.i32" \
+    -Dimagesim.bench.m="$M" -Dimagesim.bench.ef-construction="$EFC" -Dimagesim.bench.threads="$THREADS" \
+    -Dimagesim.bench.efs="$EFS" | grep -P '^(build|search)\tjava\t' | tee "$OUT/$1.tsv" >&2
+}
+
+table() { # $1: the C++ rows, $2: the Java rows
+  gawk -F'\t' '
+    $1 == "build"  { side = FILENAME == ARGV[1] ? "cpp" : "java"; build[side, $3] = $4; mem[side, $3] = $5; threads[$3] = 1 }
+    $1 == "search" { side = FILENAME == ARGV[1] ? "cpp" : "java"; recall[side, $3, $4] = $5; qps[side, $3, $4] = $6
+                     efs[$4] = 1; threads[$3] = 1 }
+    END {
+      print "| threads | build Java s | build C++ s | Java/C++ | index Java MB | index C++ MB |"
+      print "| ---: | ---: | ---: | ---: | ---: | ---: |"
+      nt = asorti(threads, ts, "@ind_num_asc")
+      for (j = 1; j <= nt; j++) { t = ts[j]
+        if ((("java", t) in build)) printf "| %s | %.1f | %.1f | %.2f× | %.0f | %.0f |\n", t, build["java", t],
+          build["cpp", t], build["java", t] / build["cpp", t], mem["java", t] / 1048576, mem["cpp", t] / 1048576 }
+      print ""
+      print "| threads | ef | recall@10 Java | recall@10 C++ | queries/s Java | queries/s C++ | Java/C++ |"
+      print "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+      ne = asorti(efs, es, "@ind_num_asc")
+      for (j = 1; j <= nt; j++) for (i = 1; i <= ne; i++) { t = ts[j]; e = es[i]
+        if ((("java", t, e) in qps)) printf "| %s | %s | %.4f | %.4f | %.0f | %.0f | %.2f× |\n", t, e,
+          recall["java", t, e], recall["cpp", t, e], qps["java", t, e], qps["cpp", t, e], qps["java", t, e] / qps["cpp", t, e] }
+    }' "$1" "$2"
+}
+
+java_side java "--add-modules jdk.incubator.vector"
+echo "Java with the Vector API:"
+table "$OUT/cpp.tsv" "$OUT/java.tsv"
+if [ "${SCALAR:-0}" = 1 ]; then
+  java_side scalar ""
+  echo
+  echo "Java with scalar distances:"
+  table "$OUT/cpp.tsv" "$OUT/scalar.tsv"
+fi
