@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 import org.springframework.dao.DuplicateKeyException;
@@ -132,6 +133,27 @@ public class Catalog {
                     + "; send the image as multipart, or create a collection with a dimension for your own vectors");
         }
         return upsertImage(collectionName, id, null, vector, metadataJson, null);
+    }
+
+    /** Calls {@code consumer} with every live image's id and vector, read from the database. */
+    public void forEachLiveVector(String collectionName, BiConsumer<String, float[]> consumer) {
+        Collection collection = live(collectionName).generation().collection();
+        images.liveVectors(collection.name(), change -> consumer.accept(change.id(), change.vector()));
+    }
+
+    /** Makes {@code ef} the collection's default search breadth, in the database and the live index. */
+    public Collection setDefaultEf(String collectionName, int ef) {
+        LiveIndex live = live(collectionName);
+        live.writeLock.lock();
+        try {
+            LiveIndex.Generation generation = live.generation();
+            Collection updated = generation.collection().withEf(ef);
+            collections.updateEf(updated.name(), ef);
+            live.replace(new LiveIndex.Generation(updated, generation.index()));
+            return updated;
+        } finally {
+            live.writeLock.unlock();
+        }
     }
 
     public ImageRecord image(String collectionName, String id) {

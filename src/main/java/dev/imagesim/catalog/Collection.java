@@ -36,4 +36,9 @@ public record Collection(String name, String modelId, int dimension, Distance di
     public Collection withModel(String newModelId, int newDimension) {
         return new Collection(name, newModelId, newDimension, distance, index, lastSequence, createdAt);
     }
+
+    /** The same collection searched with another default {@code ef}. */
+    public Collection withEf(int ef) {
+        return new Collection(name, modelId, dimension, distance, index.withEf(ef), lastSequence, createdAt);
+    }
 }

@@ -172,7 +172,7 @@ class CollectionIndexes {
     private static boolean matches(HnswlibVectorIndex index, Collection collection) {
         return index.dimension() == collection.dimension()
                 && index.distance() == collection.distance()
-                && index.parameters().equals(collection.index());
+                && index.parameters().buildsSameIndexAs(collection.index());
     }
 
     private Path snapshotFile(String collection) {

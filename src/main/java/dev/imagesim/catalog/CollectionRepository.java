@@ -50,6 +50,10 @@ class CollectionRepository {
                 .params(modelId, dimension, name).update();
     }
 
+    void updateEf(String name, int ef) {
+        jdbc.sql("UPDATE collections SET hnsw_ef = ? WHERE name = ?").params(ef, name).update();
+    }
+
     boolean delete(String name) {
         jdbc.sql("DELETE FROM images WHERE collection_name = ?").param(name).update();
         return jdbc.sql("DELETE FROM collections WHERE name = ?").param(name).update() == 1;

@@ -6,7 +6,7 @@ import java.util.regex.Pattern;
 
 /**
  * The scope each endpoint needs, from its method and path. Health, the OpenAPI document and Swagger UI
- * are open; training jobs, models and re-indexing need {@code admin}; embedding, search and similarity
+ * are open; training jobs, models, re-indexing and index tuning need {@code admin}; embedding, search and similarity
  * need {@code read} although they are POSTs; any other read-only method needs {@code read} and any other
  * write needs {@code write}. Paths nobody maps fall under the same rules, so an unknown path without a key
  * is a 401, not a 404 that would reveal what exists.
@@ -17,7 +17,7 @@ final class EndpointScopes {
             "/swagger-ui.html");
     private static final Set<String> OPEN_PREFIXES = Set.of("/actuator/health/", "/v3/api-docs/", "/swagger-ui/");
     private static final Pattern ADMIN = Pattern.compile(
-            "/api/v1/(training-jobs|models)(/.*)?|/api/v1/collections/[^/]+/reindex(/.*)?");
+            "/api/v1/(training-jobs|models)(/.*)?|/api/v1/collections/[^/]+/(reindex|index)(/.*)?");
     private static final Pattern READ_POSTS = Pattern.compile(
             "/api/v1/(embeddings|similarity)|/api/v1/collections/[^/]+/search");
     private static final Set<String> READ_METHODS = Set.of("GET", "HEAD", "OPTIONS");

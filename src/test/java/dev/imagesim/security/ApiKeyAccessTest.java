@@ -80,7 +80,8 @@ class ApiKeyAccessTest {
             Endpoint.bare("GET", "/api/v1/models", Scope.ADMIN),
             Endpoint.bare("GET", "/api/v1/models/absent", Scope.ADMIN),
             Endpoint.json("POST", "/api/v1/collections/c/reindex", "{\"model\":\"absent\"}", Scope.ADMIN),
-            Endpoint.bare("GET", "/api/v1/collections/c/reindex", Scope.ADMIN));
+            Endpoint.bare("GET", "/api/v1/collections/c/reindex", Scope.ADMIN),
+            Endpoint.json("POST", "/api/v1/collections/absent/index/tune", "{}", Scope.ADMIN));
 
     @TempDir
     static Path dataDir;

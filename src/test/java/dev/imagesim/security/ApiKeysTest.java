@@ -67,6 +67,7 @@ class ApiKeysTest {
         assertThat(EndpointScopes.required("POST", "/api/v1/collections/c/images:batch")).contains(Scope.WRITE);
         assertThat(EndpointScopes.required("GET", "/api/v1/models")).contains(Scope.ADMIN);
         assertThat(EndpointScopes.required("GET", "/api/v1/collections/c/reindex")).contains(Scope.ADMIN);
+        assertThat(EndpointScopes.required("POST", "/api/v1/collections/c/index/tune")).contains(Scope.ADMIN);
         assertThat(EndpointScopes.required("DELETE", "/api/v1/unknown")).contains(Scope.WRITE);
         assertThat(EndpointScopes.required("GET", "/api/v1/health")).contains(Scope.READ);
     }
