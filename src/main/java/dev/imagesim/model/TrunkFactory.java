@@ -39,7 +39,7 @@ public final class TrunkFactory {
      * reach its stages; the MLP trunk already ends flat and gets no pooling.
      */
     public static SequentialBlock embeddingNetwork(Architecture architecture, int embeddingDim) {
-        SequentialBlock network = new SequentialBlock().add(trunk(architecture));
+        SequentialBlock network = new ScopedSequentialBlock().add(trunk(architecture));
         if (architecture != Architecture.MLP) {
             network.add(Pool.globalAvgPool2dBlock()).add(Blocks.batchFlattenBlock());
         }
@@ -70,19 +70,19 @@ public final class TrunkFactory {
     }
 
     private static SequentialBlock mlp() {
-        SequentialBlock block = new SequentialBlock();
+        SequentialBlock block = new ScopedSequentialBlock();
         for (int i = 0; i < MLP_UNITS.length; i++) {
-            SequentialBlock layer = i == 0 ? new SequentialBlock().add(Blocks.batchFlattenBlock()) : new SequentialBlock();
+            SequentialBlock layer = i == 0 ? new ScopedSequentialBlock().add(Blocks.batchFlattenBlock()) : new ScopedSequentialBlock();
             block.add(layer.add(Linear.builder().setUnits(MLP_UNITS[i]).build()).add(Activation.reluBlock()));
         }
         return block;
     }
 
     private static SequentialBlock smallCnn() {
-        SequentialBlock block = new SequentialBlock();
+        SequentialBlock block = new ScopedSequentialBlock();
         int[] filters = {32, 64, 128, 256};
         for (int i = 0; i < filters.length; i++) {
-            SequentialBlock stage = new SequentialBlock()
+            SequentialBlock stage = new ScopedSequentialBlock()
                     .add(conv(filters[i], 3, 1)).add(BatchNorm.builder().build()).add(Activation.reluBlock());
             if (i < filters.length - 1) {
                 stage.add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)));
@@ -93,7 +93,7 @@ public final class TrunkFactory {
     }
 
     private static SequentialBlock resnet(int[] units, boolean bottleneck) {
-        SequentialBlock block = new SequentialBlock().add(new SequentialBlock()
+        SequentialBlock block = new ScopedSequentialBlock().add(new ScopedSequentialBlock()
                 .add(conv(64, 7, 2))
                 .add(BatchNorm.builder().build())
                 .add(Activation.reluBlock())
@@ -102,7 +102,7 @@ public final class TrunkFactory {
         int inChannels = 64;
         for (int stage = 0; stage < units.length; stage++) {
             int filters = RESNET_FILTERS[stage];
-            SequentialBlock residualStage = new SequentialBlock();
+            SequentialBlock residualStage = new ScopedSequentialBlock();
             for (int unit = 0; unit < units[stage]; unit++) {
                 int stride = stage > 0 && unit == 0 ? 2 : 1;
                 boolean project = stride != 1 || inChannels != filters * expansion;
@@ -115,7 +115,7 @@ public final class TrunkFactory {
     }
 
     private static Block residualUnit(int filters, int stride, boolean project, boolean bottleneck) {
-        SequentialBlock main = new SequentialBlock();
+        SequentialBlock main = new ScopedSequentialBlock();
         if (bottleneck) {
             main.add(conv(filters, 1, 1)).add(BatchNorm.builder().build()).add(Activation.reluBlock())
                     .add(conv(filters, 3, stride)).add(BatchNorm.builder().build()).add(Activation.reluBlock())
@@ -125,7 +125,7 @@ public final class TrunkFactory {
                     .add(conv(filters, 3, 1)).add(BatchNorm.builder().build());
         }
         Block shortcut = project
-                ? new SequentialBlock().add(conv(filters * (bottleneck ? 4 : 1), 1, stride))
+                ? new ScopedSequentialBlock().add(conv(filters * (bottleneck ? 4 : 1), 1, stride))
                         .add(BatchNorm.builder().build())
                 : Blocks.identityBlock();
         return new ParallelBlock(TrunkFactory::addThenRelu, Arrays.asList(main, shortcut));
@@ -137,9 +137,9 @@ public final class TrunkFactory {
     }
 
     private static SequentialBlock vgg(int[][] stages) {
-        SequentialBlock block = new SequentialBlock();
+        SequentialBlock block = new ScopedSequentialBlock();
         for (int[] stage : stages) {
-            SequentialBlock group = new SequentialBlock();
+            SequentialBlock group = new ScopedSequentialBlock();
             for (int filters : stage) {
                 group.add(Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1))
                         .setFilters(filters).build()).add(Activation.reluBlock());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -13,6 +14,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
@@ -63,6 +65,27 @@ class TrunkFactoryTest {
                     .singletonOrThrow();
             assertThat(out.getShape().get(0)).isEqualTo(2);
             assertThat(out.getShape().get(1)).isEqualTo(channels);
+        }
+    }
+
+    /**
+     * In inference a trunk keeps only its output in the caller's manager (every intermediate is freed as
+     * it goes) and computes the same values as an unscoped block over the same children.
+     */
+    @Test
+    void inferenceFreesIntermediatesAndKeepsTheValues() {
+        SequentialBlock trunk = TrunkFactory.trunk(Architecture.RESNET18);
+        Shape input = new Shape(2, 3, 32, 32);
+        trunk.initialize(manager, DataType.FLOAT32, input);
+        SequentialBlock unscoped = new SequentialBlock();
+        trunk.getChildren().values().forEach(unscoped::add);
+        try (NDManager batch = manager.newSubManager()) {
+            NDArray x = batch.randomUniform(0, 1, input);
+            NDArray scopedOut = trunk.forward(new ParameterStore(batch, false), new NDList(x), false).singletonOrThrow();
+            assertThat(batch.getManagedArrays()).as("input and output only").hasSize(2);
+            NDArray plainOut = unscoped.forward(new ParameterStore(batch, false), new NDList(x), false)
+                    .singletonOrThrow();
+            assertThat(scopedOut.allClose(plainOut, 1e-5, 1e-6, false)).isTrue();
         }
     }
 
