@@ -7,7 +7,9 @@ package dev.imagesim;
 public class ImagesimException extends RuntimeException {
 
     /** What went wrong, from the client's point of view. */
-    public enum Kind { INVALID, NOT_FOUND, CONFLICT, TOO_LARGE, UNSUPPORTED_MEDIA, UNPROCESSABLE, TOO_MANY, UNAVAILABLE, STORAGE_FULL }
+    public enum Kind {
+        INVALID, NOT_FOUND, CONFLICT, TOO_LARGE, UNSUPPORTED_MEDIA, UNPROCESSABLE, TOO_MANY, UNAVAILABLE, STORAGE_FULL
+    }
 
     private final Kind kind;
     private final String code;

@@ -28,8 +28,9 @@ class OpenApiConfiguration {
                                 + "**Authentication**: when the server has API keys configured, send one as "
                                 + "`X-API-Key` or `Authorization: Bearer`. Scopes: `read` (embed, search, "
                                 + "similarity, GET), `write` (collections, ingest, delete) and `admin` (training "
-                                + "jobs, models, re-index); `admin` includes `write`, which includes `read`. A "
-                                + "missing or unknown key is a 401, too small a scope a 403. Without configured "
+                                + "jobs, models, re-index, index tuning); `admin` includes `write`, which "
+                                + "includes `read`. A missing or unknown key is a 401, too small a scope a 403. "
+                                + "Without configured "
                                 + "keys the server serves loopback clients only.")
                         .license(new License().name("Apache-2.0")))
                 .components(new Components()

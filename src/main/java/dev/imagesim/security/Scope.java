@@ -11,7 +11,7 @@ public enum Scope {
     READ,
     /** Create and delete collections; ingest and delete images. */
     WRITE,
-    /** Training jobs, models, model activation and re-indexing. */
+    /** Training jobs, models, model activation, re-indexing and index tuning. */
     ADMIN;
 
     public boolean includes(Scope required) {
