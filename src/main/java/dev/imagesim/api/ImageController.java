@@ -37,6 +37,7 @@ import dev.imagesim.catalog.UpsertResult;
 import dev.imagesim.ingest.BatchItem;
 import dev.imagesim.ingest.BatchResult;
 import dev.imagesim.ingest.ImageIngest;
+import dev.imagesim.ingest.VectorItem;
 import dev.imagesim.ingest.ZipArchive;
 import dev.imagesim.search.VectorChecks;
 
@@ -101,6 +102,34 @@ class ImageController {
         return result.created()
                 ? ResponseEntity.created(URI.create("/api/v1/collections/" + collection + "/images/" + id)).body(body)
                 : ResponseEntity.ok(body);
+    }
+
+    /** Body of a vector batch: up to {@code imagesim.limits.max-images-per-request} items. */
+    record VectorBatchRequest(@Schema(requiredMode = Schema.RequiredMode.REQUIRED) List<VectorBatchItem> items) {
+    }
+
+    /** One item of a vector batch. */
+    record VectorBatchItem(String id, float[] vector, JsonNode metadata) {
+    }
+
+    @PostMapping(path = "/images:batch", consumes = MediaType.APPLICATION_JSON_VALUE,
+            produces = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(summary = "Add or replace many of your own vectors",
+            description = "For a vector collection: JSON `{\"items\":[{\"id\",\"vector\",\"metadata\"}, ...]}`. "
+                    + "Each item is committed on its own; answers per item: created, updated or failed with the "
+                    + "reason. 409 `collection-embeds-images` for a collection with a model.")
+    BatchResult batchVectors(@PathVariable String collection, @RequestBody VectorBatchRequest request) {
+        if (request == null || request.items() == null) {
+            throw ImagesimException.invalid("body-missing", "the request body must hold an items array");
+        }
+        parts.requireImageCount(request.items().size());
+        List<VectorItem> items = new ArrayList<>(request.items().size());
+        for (VectorBatchItem item : request.items()) {
+            String metadataJson = item.metadata() == null || item.metadata().isNull() ? null
+                    : parts.metadata(item.metadata().toString());
+            items.add(new VectorItem(item.id(), item.vector(), metadataJson));
+        }
+        return ingest.putVectors(collection, items);
     }
 
     @GetMapping(path = "/images/{id}", produces = MediaType.APPLICATION_JSON_VALUE)

@@ -126,12 +126,7 @@ public class Catalog {
      * replacing any earlier version; a collection that embeds images refuses it with 409.
      */
     public UpsertResult upsertVector(String collectionName, String id, float[] vector, String metadataJson) {
-        Collection collection = live(collectionName).generation().collection();
-        if (collection.embedsImages()) {
-            throw new ImagesimException(Kind.CONFLICT, "collection-embeds-images", "collection '"
-                    + collection.name() + "' embeds images with model " + collection.modelId()
-                    + "; send the image as multipart, or create a collection with a dimension for your own vectors");
-        }
+        live(collectionName).generation().collection().requireNoModel();
         return upsertImage(collectionName, id, null, vector, metadataJson, null);
     }
 

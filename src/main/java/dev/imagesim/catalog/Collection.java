@@ -17,11 +17,6 @@ import dev.imagesim.index.IndexParameters;
 public record Collection(String name, String modelId, int dimension, Distance distance, IndexParameters index,
         long lastSequence, Instant createdAt) {
 
-    /** False for a vector collection: it takes vectors, not images, and has no model. */
-    public boolean embedsImages() {
-        return modelId != null;
-    }
-
     /** The model that embeds this collection's images, or a 409 for a vector collection. */
     public String requireModel() {
         if (modelId == null) {
@@ -30,6 +25,15 @@ public record Collection(String name, String modelId, int dimension, Distance di
                     + "{\"vector\":[...]} as JSON, and search by vector or id");
         }
         return modelId;
+    }
+
+    /** Nothing for a vector collection; a 409 for one that embeds images with a model. */
+    public void requireNoModel() {
+        if (modelId != null) {
+            throw new ImagesimException(Kind.CONFLICT, "collection-embeds-images", "collection '" + name
+                    + "' embeds images with model " + modelId + "; send images as multipart, or create a "
+                    + "collection with a dimension for your own vectors");
+        }
     }
 
     /** The same collection embedded by another model. */

@@ -19,6 +19,7 @@ import dev.imagesim.embedding.EmbeddingModel;
 import dev.imagesim.embedding.EmbeddingModels;
 import dev.imagesim.embedding.ImageDecoder;
 import dev.imagesim.embedding.EmbeddingProperties;
+import dev.imagesim.search.VectorChecks;
 
 /** Adds images to a collection: decode, embed with the collection's model, store. */
 @Service
@@ -85,6 +86,28 @@ public class ImageIngest {
         return batchTimer.record(() -> storeAll(collectionName, items));
     }
 
+    /**
+     * Stores many client vectors in a vector collection, each committed on its own; an item that fails
+     * (wrong dimension, non-finite value, bad id) is reported and the others go on. A collection with a
+     * model refuses the whole batch with 409.
+     */
+    public BatchResult putVectors(String collectionName, List<VectorItem> items) {
+        return batchTimer.record(() -> {
+            catalog.searchTarget(collectionName).collection().requireNoModel();
+            List<BatchItemResult> results = new ArrayList<>(items.size());
+            for (VectorItem item : items) {
+                try {
+                    float[] vector = VectorChecks.requireFinite(item.vector(), "vector of " + item.id());
+                    UpsertResult stored = catalog.upsertVector(collectionName, item.id(), vector, item.metadataJson());
+                    results.add(new BatchItemResult(item.id(), stored.created() ? "created" : "updated", null));
+                } catch (ImagesimException e) {
+                    results.add(BatchItemResult.failed(item.id(), e.code(), e.getMessage()));
+                }
+            }
+            return counted(BatchResult.of(results));
+        });
+    }
+
     private BatchResult storeAll(String collectionName, List<BatchItem> items) {
         Collection collection = catalog.searchTarget(collectionName).collection();
         EmbeddingModel model = models.get(collection.requireModel());
@@ -106,10 +129,13 @@ public class ImageIngest {
                 decoded.clear();
             }
         }
-        BatchResult result = BatchResult.of(List.of(results));
-        for (BatchItemResult item : results) {
-            count(item.status(), 1);
-        }
+        return counted(BatchResult.of(List.of(results)));
+    }
+
+    private BatchResult counted(BatchResult result) {
+        count("created", result.created());
+        count("updated", result.updated());
+        count("failed", result.failed());
         return result;
     }
 

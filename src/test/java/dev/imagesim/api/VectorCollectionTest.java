@@ -80,6 +80,34 @@ class VectorCollectionTest {
     }
 
     @Test
+    void aBatchOfVectorsIsStoredItemByItem() {
+        try (RunningService service = RunningService.start(dataDir)) {
+            assertThat(service.postJson("/api/v1/collections", "{\"name\":\"v\",\"dimension\":2}").status()).isEqualTo(201);
+            String batch = """
+                    {"items":[{"id":"a","vector":[1,0],"metadata":{"n":1}},
+                              {"id":"b","vector":[0,1]},
+                              {"id":"bad","vector":[1,2,3]},
+                              {"id":"../x","vector":[1,1]}]}""";
+            Reply first = service.postJson("/api/v1/collections/v/images:batch", batch);
+            assertThat(first.status()).isEqualTo(200);
+            assertThat(first.json().get("created").asInt()).isEqualTo(2);
+            assertThat(first.json().get("failed").asInt()).isEqualTo(2);
+            assertThat(first.json().at("/items/2/error").asString()).startsWith("dimension-mismatch");
+            assertThat(first.json().at("/items/3/error").asString()).startsWith("invalid-image-id");
+            Reply again = service.postJson("/api/v1/collections/v/images:batch", batch);
+            assertThat(again.json().get("updated").asInt()).isEqualTo(2);
+            assertThat(service.get("/api/v1/collections/v").json().get("size").asInt()).isEqualTo(2);
+            assertThat(service.get("/api/v1/collections/v/images/a").json().at("/metadata/n").asInt()).isEqualTo(1);
+
+            assertThat(service.postJson("/api/v1/collections", "{\"name\":\"images\"}").status()).isEqualTo(201);
+            assertProblem(service.postJson("/api/v1/collections/images/images:batch", batch), 409,
+                    "collection-embeds-images");
+            assertProblem(service.postJson("/api/v1/collections/v/images:batch", "{\"items\":[]}"), 400,
+                    "image-missing");
+        }
+    }
+
+    @Test
     void whatNeedsAModelOrTheRightShapeIsRefused() {
         try (RunningService service = RunningService.start(dataDir)) {
             assertThat(service.postJson("/api/v1/collections", "{\"name\":\"v\",\"dimension\":4}").status()).isEqualTo(201);
