@@ -39,7 +39,6 @@ import dev.imagesim.ingest.BatchResult;
 import dev.imagesim.ingest.ImageIngest;
 import dev.imagesim.ingest.VectorItem;
 import dev.imagesim.ingest.ZipArchive;
-import dev.imagesim.search.VectorChecks;
 
 @RestController
 @RequestMapping("/api/v1/collections/{collection}")
@@ -90,11 +89,8 @@ class ImageController {
         if (request == null) {
             throw ImagesimException.invalid("body-missing", "the request body is missing");
         }
-        float[] vector = VectorChecks.requireFinite(request.vector(), "vector");
-        String metadataJson = request.metadata() == null || request.metadata().isNull() ? null
-                : parts.metadata(request.metadata().toString());
-        UpsertResult result = catalog.upsertVector(collection, id, vector, metadataJson);
-        return created(collection, id, result);
+        return created(collection, id,
+                ingest.putVector(collection, new VectorItem(id, request.vector(), parts.metadata(request.metadata()))));
     }
 
     private ResponseEntity<ImageResponse> created(String collection, String id, UpsertResult result) {
@@ -125,9 +121,7 @@ class ImageController {
         parts.requireImageCount(request.items().size());
         List<VectorItem> items = new ArrayList<>(request.items().size());
         for (VectorBatchItem item : request.items()) {
-            String metadataJson = item.metadata() == null || item.metadata().isNull() ? null
-                    : parts.metadata(item.metadata().toString());
-            items.add(new VectorItem(item.id(), item.vector(), metadataJson));
+            items.add(new VectorItem(item.id(), item.vector(), parts.metadata(item.metadata())));
         }
         return ingest.putVectors(collection, items);
     }

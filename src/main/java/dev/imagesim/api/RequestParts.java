@@ -50,10 +50,17 @@ class RequestParts {
 
     /** Validates metadata JSON: absent or blank means none, otherwise a JSON object within the size limit. */
     String metadata(String text) {
-        if (text == null || text.isBlank()) {
+        return text == null || text.isBlank() ? null : metadata(object(text, "metadata"));
+    }
+
+    /** The same checks for metadata already parsed from a JSON body: null or JSON null means none. */
+    String metadata(JsonNode node) {
+        if (node == null || node.isNull()) {
             return null;
         }
-        JsonNode node = object(text, "metadata");
+        if (!node.isObject()) {
+            throw ImagesimException.invalid("metadata-malformed", "metadata must be a JSON object");
+        }
         String canonical = json.writeValueAsString(node);
         long size = canonical.getBytes(StandardCharsets.UTF_8).length;
         if (size > limits.maxMetadataSize().toBytes()) {

@@ -86,6 +86,15 @@ public class ImageIngest {
         return batchTimer.record(() -> storeAll(collectionName, items));
     }
 
+    /** Stores one client vector in a vector collection; any problem is thrown and nothing is stored. */
+    public UpsertResult putVector(String collectionName, VectorItem item) {
+        return singleTimer.record(() -> {
+            UpsertResult result = storeVector(collectionName, item);
+            count(result.created() ? "created" : "updated", 1);
+            return result;
+        });
+    }
+
     /**
      * Stores many client vectors in a vector collection, each committed on its own; an item that fails
      * (wrong dimension, non-finite value, bad id) is reported and the others go on. A collection with a
@@ -97,8 +106,7 @@ public class ImageIngest {
             List<BatchItemResult> results = new ArrayList<>(items.size());
             for (VectorItem item : items) {
                 try {
-                    float[] vector = VectorChecks.requireFinite(item.vector(), "vector of " + item.id());
-                    UpsertResult stored = catalog.upsertVector(collectionName, item.id(), vector, item.metadataJson());
+                    UpsertResult stored = storeVector(collectionName, item);
                     results.add(new BatchItemResult(item.id(), stored.created() ? "created" : "updated", null));
                 } catch (ImagesimException e) {
                     results.add(BatchItemResult.failed(item.id(), e.code(), e.getMessage()));
@@ -106,6 +114,11 @@ public class ImageIngest {
             }
             return counted(BatchResult.of(results));
         });
+    }
+
+    private UpsertResult storeVector(String collectionName, VectorItem item) {
+        float[] vector = VectorChecks.requireFinite(item.vector(), "vector of " + item.id());
+        return catalog.upsertVector(collectionName, item.id(), vector, item.metadataJson());
     }
 
     private BatchResult storeAll(String collectionName, List<BatchItem> items) {

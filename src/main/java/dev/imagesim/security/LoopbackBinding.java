@@ -1,6 +1,5 @@
 package dev.imagesim.security;
 
-import java.util.List;
 import java.util.Map;
 
 import org.springframework.boot.EnvironmentPostProcessor;
@@ -20,8 +19,7 @@ class LoopbackBinding implements EnvironmentPostProcessor {
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
-        ApiProperties api = Binder.get(environment).bind("imagesim.api", ApiProperties.class)
-                .orElseGet(() -> new ApiProperties(List.of(), ApiProperties.Anonymous.LOOPBACK));
+        ApiProperties api = Binder.get(environment).bindOrCreate("imagesim.api", ApiProperties.class);
         if (api.loopbackOnly()) {
             environment.getPropertySources().addLast(
                     new MapPropertySource(SOURCE_NAME, Map.of("server.address", "127.0.0.1")));
