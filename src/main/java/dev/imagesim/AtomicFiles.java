@@ -35,7 +35,7 @@ public final class AtomicFiles {
                 OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel)) {
                     @Override
                     public void close() throws IOException {
-                        flush(); // writers that close their stream (hnswlib-core does) must not skip the fsync
+                        flush(); // a writer that closes its stream must not skip the fsync
                     }
                 };
                 writer.writeTo(out);

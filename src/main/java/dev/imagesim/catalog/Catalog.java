@@ -15,7 +15,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.imagesim.ImagesimException;
 import dev.imagesim.ImagesimException.Kind;
-import dev.imagesim.index.HnswlibVectorIndex;
+import dev.imagesim.index.VectorIndex;
 
 /**
  * Collections and their images. The database is the source of truth: a write is acknowledged only after it
@@ -210,7 +210,7 @@ public class Catalog {
             Function<List<StoredOriginal>, float[][]> embed) {
         String name = base.collection().name();
         Collection next = base.collection().withModel(modelId, dimension);
-        HnswlibVectorIndex index = HnswlibVectorIndex.create(next.index(), next.distance(), dimension);
+        VectorIndex index = VectorIndex.create(next.index(), next.distance(), dimension);
         Map<String, float[]> byId = new LinkedHashMap<>();
         for (int i = 0; i < vectors.length; i++) {
             StoredOriginal original = base.originals().get(i);

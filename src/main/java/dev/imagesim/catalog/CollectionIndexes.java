@@ -17,7 +17,7 @@ import org.springframework.stereotype.Component;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import dev.imagesim.DataDirectory;
-import dev.imagesim.index.HnswlibVectorIndex;
+import dev.imagesim.index.VectorIndex;
 import dev.imagesim.index.IndexProperties;
 import dev.imagesim.index.IndexSnapshot;
 
@@ -62,7 +62,7 @@ class CollectionIndexes {
     void create(Collection collection) {
         deleteSnapshot(collection.name());
         indexes.put(collection.name(), new LiveIndex(collection,
-                HnswlibVectorIndex.create(collection.index(), collection.distance(), collection.dimension()), 0));
+                VectorIndex.create(collection.index(), collection.distance(), collection.dimension()), 0));
         metrics.track(collection.name());
     }
 
@@ -132,7 +132,7 @@ class CollectionIndexes {
 
     private LiveIndex load(Collection collection) {
         Path file = snapshotFile(collection.name());
-        HnswlibVectorIndex index = null;
+        VectorIndex index = null;
         long sequence = 0;
         if (Files.exists(file)) {
             try {
@@ -149,12 +149,12 @@ class CollectionIndexes {
             }
         }
         if (index == null) {
-            index = HnswlibVectorIndex.create(collection.index(), collection.distance(), collection.dimension());
+            index = VectorIndex.create(collection.index(), collection.distance(), collection.dimension());
             sequence = 0;
         }
         LiveIndex live = new LiveIndex(collection, index, sequence);
         long[] replayed = {0};
-        HnswlibVectorIndex target = index;
+        VectorIndex target = index;
         images.changesAfter(collection.name(), sequence, change -> {
             if (change.vector() == null) {
                 target.remove(change.id(), change.sequence());
@@ -169,7 +169,7 @@ class CollectionIndexes {
         return live;
     }
 
-    private static boolean matches(HnswlibVectorIndex index, Collection collection) {
+    private static boolean matches(VectorIndex index, Collection collection) {
         return index.dimension() == collection.dimension()
                 && index.distance() == collection.distance()
                 && index.parameters().buildsSameIndexAs(collection.index());

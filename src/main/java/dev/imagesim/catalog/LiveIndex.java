@@ -2,7 +2,7 @@ package dev.imagesim.catalog;
 
 import java.util.concurrent.locks.ReentrantLock;
 
-import dev.imagesim.index.HnswlibVectorIndex;
+import dev.imagesim.index.VectorIndex;
 
 /**
  * A collection's in-memory index and how far it has caught up with the catalog. Writers hold
@@ -16,7 +16,7 @@ import dev.imagesim.index.HnswlibVectorIndex;
 final class LiveIndex {
 
     /** A collection's settings and the index that holds vectors of its model. */
-    record Generation(Collection collection, HnswlibVectorIndex index) {
+    record Generation(Collection collection, VectorIndex index) {
     }
 
     final ReentrantLock writeLock = new ReentrantLock();
@@ -25,7 +25,7 @@ final class LiveIndex {
     private int changesSinceSnapshot;
     private boolean snapshotFailing;
 
-    LiveIndex(Collection collection, HnswlibVectorIndex index, long appliedSequence) {
+    LiveIndex(Collection collection, VectorIndex index, long appliedSequence) {
         this.generation = new Generation(collection, index);
         this.appliedSequence = appliedSequence;
     }
@@ -34,7 +34,7 @@ final class LiveIndex {
         return generation;
     }
 
-    HnswlibVectorIndex index() {
+    VectorIndex index() {
         return generation.index();
     }
 

@@ -13,15 +13,15 @@ import dev.imagesim.AtomicFiles;
 /**
  * A collection index on disk together with the highest catalog sequence number it contains. The file is a
  * small header (magic, format, type, metric, dimension, parameters, sequence number) followed by
- * hnswlib-core's own serialisation, and is replaced atomically, so a crash leaves the previous snapshot.
+ * the index's own ({@link VectorIndex#save}), and is replaced atomically, so a crash leaves the previous snapshot.
  */
-public record IndexSnapshot(HnswlibVectorIndex index, long sequence) {
+public record IndexSnapshot(VectorIndex index, long sequence) {
 
     private static final int MAGIC = 0x49534958; // "ISIX"
-    private static final int FORMAT = 1;
+    private static final int FORMAT = 2;
 
     /** Writes {@code index} (which holds every change up to {@code sequence}) to {@code file}. */
-    public static void write(Path file, HnswlibVectorIndex index, long sequence) throws IOException {
+    public static void write(Path file, VectorIndex index, long sequence) throws IOException {
         AtomicFiles.write(file, out -> {
             DataOutputStream data = new DataOutputStream(out);
             IndexParameters p = index.parameters();
@@ -51,7 +51,7 @@ public record IndexSnapshot(HnswlibVectorIndex index, long sequence) {
             int dimension = data.readInt();
             IndexParameters parameters = new IndexParameters(type, data.readInt(), data.readInt(), data.readInt());
             long sequence = data.readLong();
-            HnswlibVectorIndex index = HnswlibVectorIndex.read(in, parameters, distance, dimension);
+            VectorIndex index = VectorIndex.read(in, parameters, distance, dimension);
             return new IndexSnapshot(index, sequence);
         } catch (IllegalArgumentException | ClassCastException e) {
             throw new IOException("damaged index snapshot " + file + ": " + e.getMessage(), e);

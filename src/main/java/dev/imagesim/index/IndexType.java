@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 /** How a collection's vectors are searched. */
 public enum IndexType {
-    /** Approximate search in a hierarchical navigable small-world graph (hnswlib-core). */
+    /** Approximate search in a hierarchical navigable small-world graph ({@link HnswIndex}). */
     @JsonProperty("hnsw") HNSW,
     /** Exact brute-force search: for small collections and recall checks. */
     @JsonProperty("exact") EXACT;

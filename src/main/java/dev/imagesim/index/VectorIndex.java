@@ -1,6 +1,7 @@
 package dev.imagesim.index;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.List;
 
@@ -28,6 +29,23 @@ public interface VectorIndex {
 
     IndexType type();
 
-    /** Serialises the index; {@link HnswlibVectorIndex#read} reads it back. */
+    IndexParameters parameters();
+
+    /** Serialises the index; {@link #read} reads it back. */
     void save(OutputStream out) throws IOException;
+
+    /** An empty index: {@link HnswIndex} for {@link IndexType#HNSW}, {@link ExactIndex} for exact search. */
+    static VectorIndex create(IndexParameters parameters, Distance distance, int dimension) {
+        return parameters.type() == IndexType.HNSW
+                ? new HnswIndex(parameters, distance, dimension)
+                : new ExactIndex(parameters, distance, dimension);
+    }
+
+    /** Reads an index written by {@link #save}; the caller supplies what the snapshot header recorded. */
+    static VectorIndex read(InputStream in, IndexParameters parameters, Distance distance, int dimension)
+            throws IOException {
+        StoredVectorIndex index = (StoredVectorIndex) create(parameters, distance, dimension);
+        index.read(in);
+        return index;
+    }
 }

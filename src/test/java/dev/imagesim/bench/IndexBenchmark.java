@@ -24,14 +24,14 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import dev.imagesim.index.Distance;
-import dev.imagesim.index.HnswlibVectorIndex;
 import dev.imagesim.index.IndexParameters;
 import dev.imagesim.index.IndexType;
 import dev.imagesim.index.Neighbor;
+import dev.imagesim.index.VectorIndex;
 
 /**
- * The Java side of {@code bench/index-bench.sh}: the service's HNSW index (hnswlib-core behind
- * {@link HnswlibVectorIndex}) on fashion-mnist-784-euclidean — 60,000 train images as base, 10,000 test
+ * The Java side of {@code bench/index-bench.sh}: the service's HNSW index ({@link VectorIndex} of type
+ * HNSW) on fashion-mnist-784-euclidean — 60,000 train images as base, 10,000 test
  * images as queries, exact top-10 from the ground-truth file the native peer wrote — with M, efConstruction,
  * thread counts and the ef sweep of the peer. Prints the same tab-separated rows as {@code hnswlib_bench}.
  */
@@ -57,12 +57,12 @@ class IndexBenchmark {
         int[] threadCounts = list(System.getProperty("imagesim.bench.threads", "1,2"));
         int[] efs = list(System.getProperty("imagesim.bench.efs", "10,20,40,80,160,320"));
 
-        HnswlibVectorIndex index = null;
+        VectorIndex index = null;
         for (int threads : threadCounts) {
             index = null;
             System.gc();
             long heapBefore = usedHeap();
-            HnswlibVectorIndex built = HnswlibVectorIndex.create(
+            VectorIndex built = VectorIndex.create(
                     new IndexParameters(IndexType.HNSW, m, efConstruction, 1), Distance.EUCLIDEAN, base[0].length);
             long start = System.nanoTime();
             // a copy per vector, as a request gives the index: its heap then counts the vectors too
@@ -74,7 +74,7 @@ class IndexBenchmark {
         }
         for (int threads : threadCounts) {
             for (int ef : efs) {
-                HnswlibVectorIndex searched = index;
+                VectorIndex searched = index;
                 int[] hits = new int[queries.length];
                 long start = System.nanoTime();
                 run(threads, queries.length, q -> {

@@ -14,15 +14,15 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-class HnswlibVectorIndexTest {
+class VectorIndexTest {
 
     private static final int DIM = 16;
 
     @TempDir
     Path dir;
 
-    static HnswlibVectorIndex index(IndexType type, Distance distance) {
-        return HnswlibVectorIndex.create(new IndexParameters(type, 16, 100, 32), distance, DIM);
+    static VectorIndex index(IndexType type, Distance distance) {
+        return VectorIndex.create(new IndexParameters(type, 16, 100, 32), distance, DIM);
     }
 
     static float[][] randomVectors(int n, long seed) {
@@ -39,8 +39,8 @@ class HnswlibVectorIndexTest {
     @ParameterizedTest
     @EnumSource(Distance.class)
     void hnswFindsWhatExactSearchFindsAtHighRecall(Distance distance) {
-        HnswlibVectorIndex hnsw = index(IndexType.HNSW, distance);
-        HnswlibVectorIndex exact = index(IndexType.EXACT, distance);
+        VectorIndex hnsw = index(IndexType.HNSW, distance);
+        VectorIndex exact = index(IndexType.EXACT, distance);
         float[][] data = randomVectors(3000, 1);
         for (int i = 0; i < data.length; i++) {
             hnsw.upsert("v" + i, data[i], i + 1);
@@ -59,8 +59,8 @@ class HnswlibVectorIndexTest {
     @ParameterizedTest
     @EnumSource(IndexType.class)
     void distancesMatchTheMetric(IndexType type) {
-        HnswlibVectorIndex cosine = index(type, Distance.COSINE);
-        HnswlibVectorIndex euclidean = index(type, Distance.EUCLIDEAN);
+        VectorIndex cosine = index(type, Distance.COSINE);
+        VectorIndex euclidean = index(type, Distance.EUCLIDEAN);
         float[][] data = randomVectors(50, 3);
         for (int i = 0; i < data.length; i++) {
             cosine.upsert("v" + i, data[i], 1);
@@ -82,7 +82,7 @@ class HnswlibVectorIndexTest {
     @ParameterizedTest
     @EnumSource(IndexType.class)
     void upsertReplacesAndRemoveHides(IndexType type) {
-        HnswlibVectorIndex index = index(type, Distance.EUCLIDEAN);
+        VectorIndex index = index(type, Distance.EUCLIDEAN);
         float[][] data = randomVectors(3, 5);
         index.upsert("a", data[0], 1);
         index.upsert("b", data[1], 2);
@@ -98,7 +98,7 @@ class HnswlibVectorIndexTest {
 
     @Test
     void growsPastItsInitialCapacity() {
-        HnswlibVectorIndex index = index(IndexType.HNSW, Distance.COSINE);
+        VectorIndex index = index(IndexType.HNSW, Distance.COSINE);
         float[][] data = randomVectors(2500, 6);
         for (int i = 0; i < data.length; i++) {
             index.upsert("v" + i, data[i], i);
@@ -107,13 +107,12 @@ class HnswlibVectorIndexTest {
     }
 
     /**
-     * hnswlib-core replaces its pool of visited-lists when it grows; a search in flight then returns its
-     * list to the new, full pool and fails with "Queue full". Searches run while writes cross five
-     * capacity doublings.
+     * Growing replaces the index's arrays and pages under its lock; searches run while writes cross nine
+     * capacity doublings and must neither fail nor return a node that is not fully written.
      */
     @Test
     void searchesWhileTheIndexGrowsDoNotFail() throws Exception {
-        HnswlibVectorIndex index = index(IndexType.HNSW, Distance.COSINE);
+        VectorIndex index = index(IndexType.HNSW, Distance.COSINE);
         float[][] data = randomVectors(20_000, 9);
         index.upsert("v0", data[0], 0);
         java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
@@ -124,7 +123,8 @@ class HnswlibVectorIndexTest {
             searches.add(searchers.submit(() -> {
                 int done = 0;
                 while (writing.get()) {
-                    index.search(data[(done++ * 4 + offset) % data.length], 5, 16);
+                    assertThat(index.search(data[(done++ * 4 + offset) % data.length], 5, 16))
+                            .allSatisfy(n -> assertThat(n.id()).isNotNull());
                 }
                 return done;
             }));
@@ -146,7 +146,7 @@ class HnswlibVectorIndexTest {
     @ParameterizedTest
     @EnumSource(IndexType.class)
     void snapshotRoundTripsIndexAndSequence(IndexType type) throws IOException {
-        HnswlibVectorIndex index = index(type, Distance.COSINE);
+        VectorIndex index = index(type, Distance.COSINE);
         float[][] data = randomVectors(200, 7);
         for (int i = 0; i < data.length; i++) {
             index.upsert("v" + i, data[i], i);
@@ -165,7 +165,7 @@ class HnswlibVectorIndexTest {
 
     @Test
     void truncatedSnapshotIsReportedAsDamaged() throws IOException {
-        HnswlibVectorIndex index = index(IndexType.HNSW, Distance.COSINE);
+        VectorIndex index = index(IndexType.HNSW, Distance.COSINE);
         float[][] data = randomVectors(100, 8);
         for (int i = 0; i < data.length; i++) {
             index.upsert("v" + i, data[i], i);
@@ -176,5 +176,102 @@ class HnswlibVectorIndexTest {
             raf.setLength(raf.length() / 2);
         }
         assertThatThrownBy(() -> IndexSnapshot.read(file)).isInstanceOf(IOException.class);
+    }
+
+    @ParameterizedTest
+    @EnumSource(IndexType.class)
+    void olderVersionsNeverOverrideNewerOnes(IndexType type) {
+        VectorIndex index = index(type, Distance.EUCLIDEAN);
+        float[][] data = randomVectors(3, 10);
+        index.upsert("a", data[0], 5);
+        index.upsert("a", data[1], 3);
+        assertThat(index.search(data[0], 1, 10).get(0)).isEqualTo(new Neighbor("a", 0f));
+        index.remove("a", 4);
+        assertThat(index.size()).isEqualTo(1);
+        index.remove("a", 10);
+        index.upsert("a", data[2], 7);
+        assertThat(index.size()).isZero();
+        index.upsert("a", data[2], 11);
+        assertThat(index.search(data[2], 1, 10).get(0)).isEqualTo(new Neighbor("a", 0f));
+    }
+
+    @Test
+    void theSameVectorAgainOnlyMovesTheVersion() {
+        StoredVectorIndex index = (StoredVectorIndex) index(IndexType.HNSW, Distance.COSINE);
+        float[][] data = randomVectors(2, 11);
+        index.upsert("a", data[0], 1);
+        index.upsert("a", data[0].clone(), 2);
+        assertThat(index.nodes()).isEqualTo(1);
+        index.upsert("a", data[1], 3);
+        assertThat(index.nodes()).isEqualTo(2);
+        assertThat(index.size()).isEqualTo(1);
+    }
+
+    /** Inserts from four threads build a graph as good as one thread's, and lose nothing. */
+    @Test
+    void parallelInsertsBuildAGoodGraph() throws Exception {
+        VectorIndex hnsw = index(IndexType.HNSW, Distance.EUCLIDEAN);
+        VectorIndex exact = index(IndexType.EXACT, Distance.EUCLIDEAN);
+        float[][] data = randomVectors(4000, 12);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        List<java.util.concurrent.Future<?>> writers = new java.util.ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            writers.add(pool.submit(() -> {
+                for (int i = next.getAndIncrement(); i < data.length; i = next.getAndIncrement()) {
+                    hnsw.upsert("v" + i, data[i], i);
+                    exact.upsert("v" + i, data[i], i);
+                }
+            }));
+        }
+        for (java.util.concurrent.Future<?> writer : writers) {
+            writer.get();
+        }
+        pool.shutdown();
+        assertThat(hnsw.size()).isEqualTo(data.length);
+        assertThat(exact.size()).isEqualTo(data.length);
+        int hits = 0;
+        for (float[] q : randomVectors(100, 13)) {
+            List<String> truth = exact.search(q, 10, 0).stream().map(Neighbor::id).toList();
+            hits += (int) hnsw.search(q, 10, 100).stream().map(Neighbor::id).filter(truth::contains).count();
+        }
+        assertThat(hits / 1000.0).isGreaterThan(0.95);
+    }
+
+    /** Wide vectors fill a page with few nodes: growth crosses many pages and keeps every vector. */
+    @ParameterizedTest
+    @EnumSource(IndexType.class)
+    void wideVectorsSpanManyPages(IndexType type) {
+        int dimension = 9000;
+        VectorIndex index = VectorIndex.create(new IndexParameters(type, 8, 40, 32), Distance.EUCLIDEAN, dimension);
+        Random random = new Random(14);
+        float[][] data = new float[600][dimension];
+        for (int i = 0; i < data.length; i++) {
+            for (int j = 0; j < dimension; j += 97) {
+                data[i][j] = random.nextFloat();
+            }
+            index.upsert("v" + i, data[i], i);
+        }
+        for (int i = 0; i < data.length; i += 37) {
+            assertThat(index.search(data[i], 1, 64).get(0)).isEqualTo(new Neighbor("v" + i, 0f));
+        }
+    }
+
+    @Test
+    void snapshotWithALinkOutsideTheGraphIsReportedAsDamaged() throws IOException {
+        VectorIndex index = index(IndexType.HNSW, Distance.EUCLIDEAN);
+        float[][] data = randomVectors(10, 15);
+        for (int i = 0; i < data.length; i++) {
+            index.upsert("v" + i, data[i], i);
+        }
+        Path file = dir.resolve("l.snapshot");
+        IndexSnapshot.write(file, index, 10);
+        byte[] bytes = java.nio.file.Files.readAllBytes(file);
+        // the base-layer lists come after the entry point; the first list's first link is overwritten
+        int firstList = bytes.length - 10 * Integer.BYTES - 10 * (2 * 16 + 1) * Integer.BYTES;
+        java.nio.ByteBuffer.wrap(bytes).putInt(firstList, 1).putInt(firstList + Integer.BYTES, 999);
+        java.nio.file.Files.write(file, bytes);
+        assertThatThrownBy(() -> IndexSnapshot.read(file)).isInstanceOf(IOException.class)
+                .hasMessageContaining("link to node 999");
     }
 }

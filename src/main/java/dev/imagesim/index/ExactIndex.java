@@ -1,0 +1,64 @@
+package dev.imagesim.index;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.util.Arrays;
+import java.util.List;
+
+/** Exact search: every live vector is compared with the query. For small collections and recall checks. */
+final class ExactIndex extends StoredVectorIndex {
+
+    ExactIndex(IndexParameters parameters, Distance distance, int dimension) {
+        super(parameters, distance, dimension);
+    }
+
+    @Override
+    void link(int node) {
+        // A scan needs no structure beyond the stored vector.
+    }
+
+    @Override
+    void growTo(int newCapacity) {
+        // Nothing of its own to grow.
+    }
+
+    @Override
+    public List<Neighbor> search(float[] query, int k, int ef) {
+        float[] q = preparedQuery(query);
+        growth.readLock().lock();
+        try {
+            NodeHeap nearest = new NodeHeap(k + 1);
+            int count = allocated.get();
+            for (int node = 0; node < count; node++) {
+                if (deleted[node] || !published(node)) {
+                    continue;
+                }
+                float key = rankKey(q, 0, node);
+                if (nearest.size() < k || key < nearest.topKey()) {
+                    nearest.push(key, node);
+                    if (nearest.size() > k) {
+                        nearest.pop();
+                    }
+                }
+            }
+            Neighbor[] found = new Neighbor[nearest.size()];
+            for (int i = found.length - 1; i >= 0; i--) {
+                found[i] = neighbor(nearest.topNode(), nearest.topKey());
+                nearest.pop();
+            }
+            return Arrays.asList(found);
+        } finally {
+            growth.readLock().unlock();
+        }
+    }
+
+    @Override
+    void saveLinks(DataOutputStream out, BulkData bulk, int count) {
+        // No links.
+    }
+
+    @Override
+    void readLinks(DataInputStream in, BulkData bulk, int count) {
+        // No links.
+    }
+}

@@ -1,0 +1,421 @@
+package dev.imagesim.index;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Queue;
+import java.util.Random;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * A hierarchical navigable small-world graph (Malkov and Yashunin), laid out as hnswlib's C++ code lays it
+ * out: base-layer links of every node in one {@code int[]} ({@code count, id₀ … id₂ₘ₋₁} per node), upper-layer
+ * links per node, vectors in {@link StoredVectorIndex}'s pages, candidate and result heaps of primitives, a
+ * visited set by generation, scratch space pooled across searches. Inserts run in parallel.
+ *
+ * <p>Memory model: a link list's count is written with release semantics after its entries, and read with
+ * acquire semantics before them, so a search that finds a node through a list also sees the node's vector
+ * and links. A list rewritten while a search reads it may be read half old, half new: every entry is still a
+ * real node, so the worst case is a slightly different route. Writers change a node's lists under that
+ * node's (striped) lock and never hold two node locks at once.
+ */
+final class HnswIndex extends StoredVectorIndex {
+
+    private static final VarHandle INTS = MethodHandles.arrayElementVarHandle(int[].class);
+    private static final long EMPTY = -1;
+    private static final int NODE_LOCKS = 1 << 12;
+    private static final int MAX_LEVEL = 30;
+
+    private final int m;
+    private final int maxM0;
+    private final int efConstruction;
+    private final double levelMultiplier;
+    private final Random random = new Random(100);
+    private final Object[] nodeLocks = new Object[NODE_LOCKS];
+    private final Object entryLock = new Object();
+    private final Queue<Scratch> scratches = new ConcurrentLinkedQueue<>();
+
+    /** Base-layer lists, {@code maxM0 + 1} ints a node. */
+    private int[] links0 = new int[0];
+    /** Lists of layers 1… per node ({@code m + 1} ints a layer), null for nodes only on the base layer. */
+    private int[][] upper = new int[0][];
+    /** The entry point: its layer in the high half, its node in the low half; {@link #EMPTY} at first. */
+    private volatile long entry = EMPTY;
+
+    HnswIndex(IndexParameters parameters, Distance distance, int dimension) {
+        super(parameters, distance, dimension);
+        this.m = parameters.m();
+        this.maxM0 = 2 * m;
+        this.efConstruction = parameters.efConstruction();
+        this.levelMultiplier = 1 / Math.log(m);
+        Arrays.setAll(nodeLocks, i -> new Object());
+    }
+
+    /** Per-search working memory, reused through {@link #scratches}. */
+    private static final class Scratch {
+        final VisitedMarks visited = new VisitedMarks(0);
+        final NodeHeap candidates = new NodeHeap(64);
+        final NodeHeap results = new NodeHeap(64);
+        int[] ids = new int[64];
+        float[] keys = new float[64];
+        final int[] pruneIds;
+        final float[] pruneKeys;
+        float greedyKey;
+
+        Scratch(int maxM0) {
+            pruneIds = new int[maxM0 + 1];
+            pruneKeys = new float[maxM0 + 1];
+        }
+    }
+
+    @Override
+    void growTo(int newCapacity) {
+        links0 = Arrays.copyOf(links0, newCapacity * (maxM0 + 1));
+        upper = Arrays.copyOf(upper, newCapacity);
+    }
+
+    @Override
+    void link(int node) {
+        int level = Math.min(MAX_LEVEL, (int) (-Math.log(1 - random.nextDouble()) * levelMultiplier));
+        if (level > 0) {
+            upper[node] = new int[level * (m + 1)];
+        }
+        Scratch scratch = scratch();
+        try {
+            long start = entry;
+            if (start == EMPTY || level > levelOf(start)) {
+                synchronized (entryLock) {
+                    start = entry;
+                    if (start == EMPTY) {
+                        entry = pack(level, node);
+                        return;
+                    }
+                    if (level > levelOf(start)) {
+                        insert(node, level, start, scratch);
+                        entry = pack(level, node);
+                        return;
+                    }
+                }
+            }
+            insert(node, level, start, scratch);
+        } finally {
+            scratches.offer(scratch);
+        }
+    }
+
+    private void insert(int node, int level, long start, Scratch scratch) {
+        float[] q = pages[node >>> pageBits];
+        int qOffset = offset(node);
+        int current = nodeOf(start);
+        int top = levelOf(start);
+        scratch.greedyKey = rankKey(q, qOffset, current);
+        for (int layer = top; layer > level; layer--) {
+            current = greedy(q, qOffset, current, layer, scratch);
+        }
+        for (int layer = Math.min(level, top); layer >= 0; layer--) {
+            searchLayer(q, qOffset, current, efConstruction, layer, scratch, false);
+            current = connect(node, layer, scratch);
+        }
+    }
+
+    @Override
+    public List<Neighbor> search(float[] query, int k, int ef) {
+        float[] q = preparedQuery(query);
+        growth.readLock().lock();
+        try {
+            long start = entry;
+            if (start == EMPTY || k <= 0) {
+                return List.of();
+            }
+            Scratch scratch = scratch();
+            try {
+                int current = nodeOf(start);
+                scratch.greedyKey = rankKey(q, 0, current);
+                for (int layer = levelOf(start); layer > 0; layer--) {
+                    current = greedy(q, 0, current, layer, scratch);
+                }
+                searchLayer(q, 0, current, Math.max(ef, k), 0, scratch, true);
+                NodeHeap results = scratch.results;
+                while (results.size() > k) {
+                    results.pop();
+                }
+                Neighbor[] found = new Neighbor[results.size()];
+                for (int i = found.length - 1; i >= 0; i--) {
+                    found[i] = neighbor(results.topNode(), results.topKey());
+                    results.pop();
+                }
+                return Arrays.asList(found);
+            } finally {
+                scratches.offer(scratch);
+            }
+        } finally {
+            growth.readLock().unlock();
+        }
+    }
+
+    /** Walks one upper layer towards the query; the key of the node it stops at is left in the scratch. */
+    private int greedy(float[] q, int qOffset, int from, int layer, Scratch scratch) {
+        int current = from;
+        float currentKey = scratch.greedyKey;
+        boolean moved = true;
+        while (moved) {
+            moved = false;
+            int[] list = upper[current];
+            int base = (layer - 1) * (m + 1);
+            int count = (int) INTS.getAcquire(list, base);
+            for (int i = 1; i <= count; i++) {
+                int candidate = list[base + i];
+                float key = rankKey(q, qOffset, candidate);
+                if (key < currentKey) {
+                    currentKey = key;
+                    current = candidate;
+                    moved = true;
+                }
+            }
+        }
+        scratch.greedyKey = currentKey;
+        return current;
+    }
+
+    /**
+     * Best-first search of one layer from {@code start}: leaves up to {@code ef} nearest nodes in
+     * {@code scratch.results} (a max-heap of rank keys). With {@code liveOnly} deleted nodes are walked
+     * through but not collected.
+     */
+    private void searchLayer(float[] q, int qOffset, int start, int ef, int layer, Scratch scratch,
+            boolean liveOnly) {
+        VisitedMarks visited = scratch.visited;
+        NodeHeap candidates = scratch.candidates;
+        NodeHeap results = scratch.results;
+        boolean[] removed = deleted;
+        visited.reset(capacity());
+        candidates.clear();
+        results.clear();
+        float startKey = rankKey(q, qOffset, start);
+        visited.visit(start);
+        candidates.push(-startKey, start);
+        float bound = Float.MAX_VALUE;
+        if (!liveOnly || !removed[start]) {
+            results.push(startKey, start);
+            bound = startKey;
+        }
+        while (!candidates.isEmpty()) {
+            float candidateKey = -candidates.topKey();
+            if (candidateKey > bound && results.size() >= ef) {
+                break;
+            }
+            int candidate = candidates.topNode();
+            candidates.pop();
+            int[] list = layer == 0 ? links0 : upper[candidate];
+            int base = layer == 0 ? candidate * (maxM0 + 1) : (layer - 1) * (m + 1);
+            int count = (int) INTS.getAcquire(list, base);
+            for (int i = 1; i <= count; i++) {
+                int neighbour = list[base + i];
+                if (!visited.visit(neighbour)) {
+                    continue;
+                }
+                float key = rankKey(q, qOffset, neighbour);
+                if (results.size() < ef || key < bound) {
+                    candidates.push(-key, neighbour);
+                    if (!liveOnly || !removed[neighbour]) {
+                        results.push(key, neighbour);
+                        if (results.size() > ef) {
+                            results.pop();
+                        }
+                    }
+                    bound = results.isEmpty() ? Float.MAX_VALUE : results.topKey();
+                }
+            }
+        }
+    }
+
+    /**
+     * Links {@code node} on {@code layer} to the neighbours the heuristic picks from the search results,
+     * and each of them back to it; returns the nearest, where the next layer down starts.
+     */
+    private int connect(int node, int layer, Scratch scratch) {
+        NodeHeap results = scratch.results;
+        int found = results.size();
+        if (scratch.ids.length < found) {
+            scratch.ids = new int[found * 2];
+            scratch.keys = new float[found * 2];
+        }
+        int[] ids = scratch.ids;
+        float[] keys = scratch.keys;
+        for (int i = found - 1; i >= 0; i--) {
+            ids[i] = results.topNode();
+            keys[i] = results.topKey();
+            results.pop();
+        }
+        int chosen = selectNeighbours(ids, keys, found, m);
+        synchronized (lockOf(node)) {
+            writeList(node, layer, ids, chosen);
+        }
+        for (int i = 0; i < chosen; i++) {
+            int neighbour = ids[i];
+            synchronized (lockOf(neighbour)) {
+                addLink(neighbour, node, layer, scratch);
+            }
+        }
+        return ids[0];
+    }
+
+    /** Adds {@code node} to {@code to}'s list, pruning it with the heuristic when full; {@code to}'s lock held. */
+    private void addLink(int to, int node, int layer, Scratch scratch) {
+        int[] list = layer == 0 ? links0 : upper[to];
+        int base = layer == 0 ? to * (maxM0 + 1) : (layer - 1) * (m + 1);
+        int max = layer == 0 ? maxM0 : m;
+        int count = list[base];
+        for (int i = 1; i <= count; i++) {
+            if (list[base + i] == node) {
+                return;
+            }
+        }
+        if (count < max) {
+            list[base + 1 + count] = node;
+            INTS.setRelease(list, base, count + 1);
+            return;
+        }
+        int[] ids = scratch.pruneIds;
+        float[] keys = scratch.pruneKeys;
+        ids[0] = node;
+        keys[0] = rankKey(to, node);
+        for (int i = 0; i < count; i++) {
+            ids[i + 1] = list[base + 1 + i];
+            keys[i + 1] = rankKey(to, ids[i + 1]);
+        }
+        sortByKey(ids, keys, count + 1);
+        int kept = selectNeighbours(ids, keys, count + 1, max);
+        writeList(to, layer, ids, kept);
+    }
+
+    private void writeList(int node, int layer, int[] ids, int count) {
+        int[] list = layer == 0 ? links0 : upper[node];
+        int base = layer == 0 ? node * (maxM0 + 1) : (layer - 1) * (m + 1);
+        System.arraycopy(ids, 0, list, base + 1, count);
+        INTS.setRelease(list, base, count);
+    }
+
+    /**
+     * hnswlib's neighbour heuristic: walks candidates nearest first and keeps one only if it is nearer to
+     * the base than to every candidate kept so far, up to {@code max}. Compacts the kept ones to the front.
+     */
+    private int selectNeighbours(int[] ids, float[] keys, int count, int max) {
+        if (count < max) {
+            return count;
+        }
+        int kept = 0;
+        for (int i = 0; i < count && kept < max; i++) {
+            int candidate = ids[i];
+            float key = keys[i];
+            boolean diverse = true;
+            for (int j = 0; j < kept; j++) {
+                if (rankKey(candidate, ids[j]) < key) {
+                    diverse = false;
+                    break;
+                }
+            }
+            if (diverse) {
+                ids[kept] = candidate;
+                keys[kept] = key;
+                kept++;
+            }
+        }
+        return kept;
+    }
+
+    private static void sortByKey(int[] ids, float[] keys, int count) {
+        for (int i = 1; i < count; i++) {
+            int id = ids[i];
+            float key = keys[i];
+            int j = i - 1;
+            while (j >= 0 && keys[j] > key) {
+                ids[j + 1] = ids[j];
+                keys[j + 1] = keys[j];
+                j--;
+            }
+            ids[j + 1] = id;
+            keys[j + 1] = key;
+        }
+    }
+
+    private Scratch scratch() {
+        Scratch scratch = scratches.poll();
+        return scratch != null ? scratch : new Scratch(maxM0);
+    }
+
+    private Object lockOf(int node) {
+        return nodeLocks[node & (NODE_LOCKS - 1)];
+    }
+
+    private static long pack(int level, int node) {
+        return (long) level << 32 | node;
+    }
+
+    private static int levelOf(long packed) {
+        return (int) (packed >>> 32);
+    }
+
+    private static int nodeOf(long packed) {
+        return (int) packed;
+    }
+
+    @Override
+    void saveLinks(DataOutputStream out, BulkData bulk, int count) throws IOException {
+        out.writeLong(entry);
+        bulk.writeInts(out, links0, 0, count * (maxM0 + 1));
+        for (int node = 0; node < count; node++) {
+            int[] lists = upper[node];
+            out.writeInt(lists == null ? 0 : lists.length);
+            if (lists != null) {
+                bulk.writeInts(out, lists, 0, lists.length);
+            }
+        }
+    }
+
+    @Override
+    void readLinks(DataInputStream in, BulkData bulk, int count) throws IOException {
+        long start = in.readLong();
+        if (start != EMPTY && (nodeOf(start) < 0 || nodeOf(start) >= count || levelOf(start) > MAX_LEVEL)
+                || start == EMPTY && count > 0) {
+            throw new IOException("damaged index: entry point " + start + " with " + count + " nodes");
+        }
+        bulk.readInts(in, links0, 0, count * (maxM0 + 1));
+        checkLists(links0, count * (maxM0 + 1), maxM0, count);
+        for (int node = 0; node < count; node++) {
+            int length = in.readInt();
+            if (length < 0 || length % (m + 1) != 0 || length > MAX_LEVEL * (m + 1)) {
+                throw new IOException("damaged index: node " + node + " has upper lists of " + length + " ints");
+            }
+            if (length > 0) {
+                upper[node] = new int[length];
+                bulk.readInts(in, upper[node], 0, length);
+                checkLists(upper[node], length, m, count);
+            }
+        }
+        if (start != EMPTY && (upper[nodeOf(start)] == null ? 0 : upper[nodeOf(start)].length / (m + 1))
+                != levelOf(start)) {
+            throw new IOException("damaged index: the entry point's layers do not match its level");
+        }
+        entry = start;
+    }
+
+    /** Rejects lists with a count above {@code max} or a link outside the graph, so a search cannot fail. */
+    private static void checkLists(int[] lists, int length, int max, int count) throws IOException {
+        for (int base = 0; base < length; base += max + 1) {
+            int size = lists[base];
+            if (size < 0 || size > max) {
+                throw new IOException("damaged index: a link list of " + size + " entries");
+            }
+            for (int i = 1; i <= size; i++) {
+                if (lists[base + i] < 0 || lists[base + i] >= count) {
+                    throw new IOException("damaged index: a link to node " + lists[base + i]);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package dev.imagesim.index;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link VectorKernel}s on the Vector API (AVX2 or AVX-512 where the CPU has them). Loaded only when the JVM
+ * runs with {@code --add-modules jdk.incubator.vector}. Two accumulators let consecutive fused
+ * multiply-adds overlap.
+ */
+final class SimdKernels {
+
+    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    private static final int LANES = SPECIES.length();
+
+    private SimdKernels() {
+    }
+
+    /** {@code Σ (a−b)²}; the distance is its square root. */
+    static final class SquaredEuclidean implements VectorKernel {
+
+        @Override
+        public float rankKey(float[] a, int aOffset, float[] b, int bOffset, int length) {
+            FloatVector even = FloatVector.zero(SPECIES);
+            FloatVector odd = FloatVector.zero(SPECIES);
+            int i = 0;
+            for (int pairs = length - 2 * LANES; i <= pairs; i += 2 * LANES) {
+                FloatVector d0 = FloatVector.fromArray(SPECIES, a, aOffset + i)
+                        .sub(FloatVector.fromArray(SPECIES, b, bOffset + i));
+                FloatVector d1 = FloatVector.fromArray(SPECIES, a, aOffset + i + LANES)
+                        .sub(FloatVector.fromArray(SPECIES, b, bOffset + i + LANES));
+                even = d0.fma(d0, even);
+                odd = d1.fma(d1, odd);
+            }
+            for (; i <= length - LANES; i += LANES) {
+                FloatVector d = FloatVector.fromArray(SPECIES, a, aOffset + i)
+                        .sub(FloatVector.fromArray(SPECIES, b, bOffset + i));
+                even = d.fma(d, even);
+            }
+            float sum = even.add(odd).reduceLanes(VectorOperators.ADD);
+            for (; i < length; i++) {
+                float d = a[aOffset + i] - b[bOffset + i];
+                sum += d * d;
+            }
+            return sum;
+        }
+    }
+
+    /** {@code 1 − a·b}: the cosine distance of unit vectors. */
+    static final class InnerProduct implements VectorKernel {
+
+        @Override
+        public float rankKey(float[] a, int aOffset, float[] b, int bOffset, int length) {
+            FloatVector even = FloatVector.zero(SPECIES);
+            FloatVector odd = FloatVector.zero(SPECIES);
+            int i = 0;
+            for (int pairs = length - 2 * LANES; i <= pairs; i += 2 * LANES) {
+                even = FloatVector.fromArray(SPECIES, a, aOffset + i)
+                        .fma(FloatVector.fromArray(SPECIES, b, bOffset + i), even);
+                odd = FloatVector.fromArray(SPECIES, a, aOffset + i + LANES)
+                        .fma(FloatVector.fromArray(SPECIES, b, bOffset + i + LANES), odd);
+            }
+            for (; i <= length - LANES; i += LANES) {
+                even = FloatVector.fromArray(SPECIES, a, aOffset + i)
+                        .fma(FloatVector.fromArray(SPECIES, b, bOffset + i), even);
+            }
+            float dot = even.add(odd).reduceLanes(VectorOperators.ADD);
+            for (; i < length; i++) {
+                dot += a[aOffset + i] * b[bOffset + i];
+            }
+            return 1f - dot;
+        }
+    }
+}

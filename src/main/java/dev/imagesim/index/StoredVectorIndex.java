@@ -1,0 +1,364 @@
+package dev.imagesim.index;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * The storage under both index types: every vector side by side in pages of one {@code float[]} each,
+ * addressed by an int node number, with the node's id, version and deleted flag in parallel arrays. An
+ * upsert of a known id with another vector adds a new node and marks the old one deleted (a deleted node
+ * still routes HNSW searches but is never returned; a rebuild drops it). Cosine collections store unit
+ * vectors.
+ *
+ * <p>Threads: searches and writes hold the read side of {@link #growth}; growing the arrays takes the
+ * write side. Writes of one id are serialised by a striped lock, so versions compare reliably.
+ */
+abstract sealed class StoredVectorIndex implements VectorIndex permits HnswIndex, ExactIndex {
+
+    private static final int PAGE_FLOATS = 1 << 20;
+    private static final VarHandle IDS = MethodHandles.arrayElementVarHandle(String[].class);
+    private static final int ID_LOCKS = 64;
+
+    final IndexParameters parameters;
+    final Distance distance;
+    final int dimension;
+    final VectorKernel kernel;
+    /** Nodes per page: a power of two, about a million floats a page. */
+    final int pageBits;
+    final int pageMask;
+    final ReadWriteLock growth = new ReentrantReadWriteLock();
+
+    float[][] pages = new float[0][];
+    private String[] ids = new String[0];
+    private long[] versions = new long[0];
+    boolean[] deleted = new boolean[0];
+    private volatile int capacity;
+    /** Nodes handed out; each one is fully written before its writer lets go of the read lock. */
+    final AtomicInteger allocated = new AtomicInteger();
+    private final Map<String, Integer> live = new ConcurrentHashMap<>();
+    private final Map<String, Long> removedVersions = new ConcurrentHashMap<>();
+    private final Object[] idLocks = new Object[ID_LOCKS];
+
+    StoredVectorIndex(IndexParameters parameters, Distance distance, int dimension) {
+        this.parameters = parameters;
+        this.distance = distance;
+        this.dimension = dimension;
+        this.kernel = VectorKernel.of(distance);
+        this.pageBits = 31 - Integer.numberOfLeadingZeros(Math.max(64, PAGE_FLOATS / dimension));
+        this.pageMask = (1 << pageBits) - 1;
+        Arrays.setAll(idLocks, i -> new Object());
+    }
+
+    /** Links a node whose vector, id and version are written; called with the read lock held. */
+    abstract void link(int node);
+
+    /** Makes room for nodes below {@code newCapacity} in the subclass's own arrays; write lock held. */
+    abstract void growTo(int newCapacity);
+
+    @Override
+    public void upsert(String id, float[] vector, long version) {
+        requireDimension(vector);
+        float[] prepared = prepared(vector);
+        synchronized (idLocks[Math.floorMod(id.hashCode(), ID_LOCKS)]) {
+            Long removedAt = removedVersions.get(id);
+            Integer existing = live.get(id);
+            if (removedAt != null && removedAt > version || existing != null && versionOf(existing) > version) {
+                return;
+            }
+            if (existing != null && holds(existing, prepared)) {
+                setVersion(existing, version);
+                return;
+            }
+            int node = add(id, prepared, version, existing);
+            live.put(id, node);
+            removedVersions.remove(id);
+        }
+    }
+
+    private int add(String id, float[] prepared, long version, Integer replaced) {
+        while (true) {
+            growth.readLock().lock();
+            try {
+                int node = allocate();
+                if (node >= 0) {
+                    System.arraycopy(prepared, 0, pages[node >>> pageBits], offset(node), dimension);
+                    versions[node] = version;
+                    IDS.setRelease(ids, node, id);
+                    if (replaced != null) {
+                        deleted[replaced] = true;
+                    }
+                    link(node);
+                    return node;
+                }
+            } finally {
+                growth.readLock().unlock();
+            }
+            grow();
+        }
+    }
+
+    private int allocate() {
+        while (true) {
+            int node = allocated.get();
+            if (node >= capacity) {
+                return -1;
+            }
+            if (allocated.compareAndSet(node, node + 1)) {
+                return node;
+            }
+        }
+    }
+
+    private void grow() {
+        growth.writeLock().lock();
+        try {
+            if (allocated.get() >= capacity) {
+                resize(Math.max(64, capacity * 2));
+            }
+        } finally {
+            growth.writeLock().unlock();
+        }
+    }
+
+    private void resize(int newCapacity) {
+        int pageNodes = 1 << pageBits;
+        int pageCount = (newCapacity + pageNodes - 1) >>> pageBits;
+        float[][] grown = Arrays.copyOf(pages, pageCount);
+        for (int p = 0; p < pageCount; p++) {
+            int floats = Math.min(pageNodes, newCapacity - (p << pageBits)) * dimension;
+            if (grown[p] == null || grown[p].length < floats) {
+                grown[p] = grown[p] == null ? new float[floats] : Arrays.copyOf(grown[p], floats);
+            }
+        }
+        pages = grown;
+        ids = Arrays.copyOf(ids, newCapacity);
+        versions = Arrays.copyOf(versions, newCapacity);
+        deleted = Arrays.copyOf(deleted, newCapacity);
+        growTo(newCapacity);
+        capacity = newCapacity;
+    }
+
+    @Override
+    public void remove(String id, long version) {
+        synchronized (idLocks[Math.floorMod(id.hashCode(), ID_LOCKS)]) {
+            Integer existing = live.get(id);
+            if (existing != null) {
+                if (versionOf(existing) > version) {
+                    return;
+                }
+                markDeleted(existing);
+                live.remove(id);
+            }
+            removedVersions.merge(id, version, Math::max);
+        }
+    }
+
+    private void markDeleted(int node) {
+        growth.readLock().lock();
+        try {
+            deleted[node] = true;
+        } finally {
+            growth.readLock().unlock();
+        }
+    }
+
+    private long versionOf(int node) {
+        growth.readLock().lock();
+        try {
+            return versions[node];
+        } finally {
+            growth.readLock().unlock();
+        }
+    }
+
+    private void setVersion(int node, long version) {
+        growth.readLock().lock();
+        try {
+            versions[node] = version;
+        } finally {
+            growth.readLock().unlock();
+        }
+    }
+
+    private boolean holds(int node, float[] prepared) {
+        growth.readLock().lock();
+        try {
+            int offset = offset(node);
+            return Arrays.equals(pages[node >>> pageBits], offset, offset + dimension, prepared, 0, dimension);
+        } finally {
+            growth.readLock().unlock();
+        }
+    }
+
+    /** The rank key between {@code query[queryOffset ..]} and a node; read lock held. */
+    final float rankKey(float[] query, int queryOffset, int node) {
+        return kernel.rankKey(query, queryOffset, pages[node >>> pageBits], offset(node), dimension);
+    }
+
+    /** The rank key between two nodes; read lock held. */
+    final float rankKey(int a, int b) {
+        return rankKey(pages[a >>> pageBits], offset(a), b);
+    }
+
+    /** True once the node's vector and version are written (its id is set last); read lock held. */
+    final boolean published(int node) {
+        return IDS.getAcquire(ids, node) != null;
+    }
+
+    /** How many nodes the arrays hold now; constant while the read lock is held. */
+    final int capacity() {
+        return capacity;
+    }
+
+    final int offset(int node) {
+        return (node & pageMask) * dimension;
+    }
+
+    /** A result for a node; read lock held. */
+    final Neighbor neighbor(int node, float rankKey) {
+        float d = distance == Distance.EUCLIDEAN ? (float) Math.sqrt(Math.max(0f, rankKey)) : Math.max(0f, rankKey);
+        return new Neighbor(ids[node], d);
+    }
+
+    final float[] preparedQuery(float[] query) {
+        requireDimension(query);
+        return prepared(query);
+    }
+
+    @Override
+    public int size() {
+        return live.size();
+    }
+
+    /** Nodes in the graph, deleted ones included. */
+    public int nodes() {
+        return allocated.get();
+    }
+
+    @Override
+    public int dimension() {
+        return dimension;
+    }
+
+    @Override
+    public Distance distance() {
+        return distance;
+    }
+
+    @Override
+    public IndexType type() {
+        return parameters.type();
+    }
+
+    @Override
+    public IndexParameters parameters() {
+        return parameters;
+    }
+
+    /**
+     * {@inheritDoc} Searches go on meanwhile; writes must not (the catalog holds a collection's write lock
+     * while it snapshots).
+     */
+    @Override
+    public void save(OutputStream stream) throws IOException {
+        growth.readLock().lock();
+        try {
+            DataOutputStream out = new DataOutputStream(stream);
+            BulkData bulk = new BulkData();
+            int count = allocated.get();
+            out.writeInt(count);
+            for (int node = 0; node < count; node++) {
+                out.writeUTF(ids[node]);
+                out.writeLong(versions[node]);
+                out.writeBoolean(deleted[node]);
+            }
+            for (int start = 0; start < count; start += 1 << pageBits) {
+                int nodes = Math.min(1 << pageBits, count - start);
+                bulk.writeFloats(out, pages[start >>> pageBits], 0, nodes * dimension);
+            }
+            out.writeInt(removedVersions.size());
+            for (Map.Entry<String, Long> removed : removedVersions.entrySet()) {
+                out.writeUTF(removed.getKey());
+                out.writeLong(removed.getValue());
+            }
+            saveLinks(out, bulk, count);
+            out.flush();
+        } finally {
+            growth.readLock().unlock();
+        }
+    }
+
+    /** Writes the subclass's own structures for the first {@code count} nodes; read lock held. */
+    abstract void saveLinks(DataOutputStream out, BulkData bulk, int count) throws IOException;
+
+    /** Reads what {@link #saveLinks} wrote. */
+    abstract void readLinks(DataInputStream in, BulkData bulk, int count) throws IOException;
+
+    /** Fills this empty index from a stream written by {@link #save}. */
+    final void read(InputStream stream) throws IOException {
+        DataInputStream in = new DataInputStream(stream);
+        BulkData bulk = new BulkData();
+        int count = in.readInt();
+        if (count < 0) {
+            throw new IOException("damaged index: negative node count");
+        }
+        growth.writeLock().lock();
+        try {
+            resize(Math.max(64, count));
+            for (int node = 0; node < count; node++) {
+                ids[node] = in.readUTF();
+                versions[node] = in.readLong();
+                deleted[node] = in.readBoolean();
+                if (!deleted[node] && live.put(ids[node], node) != null) {
+                    throw new IOException("damaged index: id " + ids[node] + " is live twice");
+                }
+            }
+            for (int start = 0; start < count; start += 1 << pageBits) {
+                int nodes = Math.min(1 << pageBits, count - start);
+                bulk.readFloats(in, pages[start >>> pageBits], 0, nodes * dimension);
+            }
+            for (int removed = in.readInt(); removed > 0; removed--) {
+                removedVersions.put(in.readUTF(), in.readLong());
+            }
+            allocated.set(count);
+            readLinks(in, bulk, count);
+        } finally {
+            growth.writeLock().unlock();
+        }
+    }
+
+    private void requireDimension(float[] vector) {
+        if (vector.length != dimension) {
+            throw new IllegalArgumentException("vector has " + vector.length + " dimensions, index has " + dimension);
+        }
+    }
+
+    private float[] prepared(float[] vector) {
+        if (distance != Distance.COSINE) {
+            return vector;
+        }
+        double norm = 0;
+        for (float v : vector) {
+            norm += (double) v * v;
+        }
+        norm = Math.sqrt(norm);
+        float[] unit = new float[vector.length];
+        if (norm > 0) {
+            for (int i = 0; i < vector.length; i++) {
+                unit[i] = (float) (vector[i] / norm);
+            }
+        }
+        return unit;
+    }
+}

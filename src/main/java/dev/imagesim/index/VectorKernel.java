@@ -1,0 +1,48 @@
+package dev.imagesim.index;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The distance the index ranks by, between two vectors that lie inside larger arrays (the index keeps its
+ * vectors side by side in pages). Euclidean collections rank by the squared distance and cosine collections
+ * by {@code 1 − a·b} of unit vectors (the index turns a rank key into the collection's distance).
+ * SIMD kernels ({@link SimdKernels}) run when the JVM has the incubating Vector API module, scalar loops
+ * ({@link ScalarKernels}) otherwise; which one is said once in the log.
+ */
+interface VectorKernel {
+
+    /** The rank key between {@code a[aOffset ..]} and {@code b[bOffset ..]}, {@code length} elements each. */
+    float rankKey(float[] a, int aOffset, float[] b, int bOffset, int length);
+
+    boolean SIMD = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+
+    static VectorKernel of(Distance distance) {
+        return Selection.of(distance);
+    }
+
+    /** Holds the log line, said when the first index is made. */
+    final class Selection {
+
+        private static final Logger log = LoggerFactory.getLogger(VectorKernel.class);
+
+        static {
+            if (SIMD) {
+                log.info("index distances use the Vector API (SIMD)");
+            } else {
+                log.info("index distances use scalar loops; start the JVM with --add-modules jdk.incubator.vector "
+                        + "for SIMD");
+            }
+        }
+
+        private Selection() {
+        }
+
+        static VectorKernel of(Distance distance) {
+            if (distance == Distance.COSINE) {
+                return SIMD ? new SimdKernels.InnerProduct() : new ScalarKernels.InnerProduct();
+            }
+            return SIMD ? new SimdKernels.SquaredEuclidean() : new ScalarKernels.SquaredEuclidean();
+        }
+    }
+}
