@@ -1,10 +1,12 @@
 // Native peer for the index benchmark: C++ hnswlib (Debian libhnswlib-dev) on the same data, parameters
 // and ef sweep as the Java side. Built by bench/index-bench.sh with -O3 -march=native.
 //
-// usage: hnswlib_bench <train-images-idx3-ubyte> <t10k-images-idx3-ubyte> <ground-truth.i32> M efConstruction
-//                      threads(,threads...) ef(,ef...)
-// Reads uint8 IDX images as float vectors (L2). Writes the exact top-10 of every query to the ground-truth
-// file when it does not exist yet. Prints tab-separated rows:
+// usage: hnswlib_bench l2|cosine <base> <queries> <ground-truth.i32> M efConstruction threads(,threads...) ef(,ef...)
+//        hnswlib_bench generate <rows> <dim> <queries> <seed> <base.f32> <queries.f32>
+// Reads uint8 IDX image files (*-ubyte) as float vectors, or .f32 files (int32 rows, int32 dim, then
+// float32 values, little-endian) that `generate` writes: random Gaussian vectors scaled to unit length, so
+// cosine distance is hnswlib's inner-product space. Writes the exact top-10 of every query to the
+// ground-truth file when it does not exist yet. Prints tab-separated rows:
 //   build  cpp  <threads>  <seconds>  <index bytes>
 //   search cpp  <threads>  <ef>  <recall@10>  <queries/s>
 #include <hnswlib/hnswlib.h>
@@ -12,10 +14,12 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <fstream>
 #include <memory>
+#include <random>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -39,7 +43,43 @@ uint32_t big_endian(std::ifstream &in) {
     return (uint32_t(b[0]) << 24) | (uint32_t(b[1]) << 16) | (uint32_t(b[2]) << 8) | uint32_t(b[3]);
 }
 
+Matrix read_f32(const std::string &path) {
+    std::ifstream in(path, std::ios::binary);
+    int32_t header[2];
+    if (!in.read(reinterpret_cast<char *>(header), sizeof header)) throw std::runtime_error("cannot read " + path);
+    Matrix m;
+    m.rows = size_t(header[0]);
+    m.dim = size_t(header[1]);
+    m.values.resize(m.rows * m.dim);
+    if (!in.read(reinterpret_cast<char *>(m.values.data()), m.values.size() * sizeof(float)))
+        throw std::runtime_error("truncated: " + path);
+    return m;
+}
+
+void write_f32(const Matrix &m, const std::string &path) {
+    std::ofstream out(path, std::ios::binary);
+    int32_t header[2] = {int32_t(m.rows), int32_t(m.dim)};
+    out.write(reinterpret_cast<const char *>(header), sizeof header);
+    out.write(reinterpret_cast<const char *>(m.values.data()), m.values.size() * sizeof(float));
+}
+
+Matrix random_unit(size_t rows, size_t dim, std::mt19937_64 &rng) {
+    std::normal_distribution<float> gaussian;
+    Matrix m;
+    m.rows = rows;
+    m.dim = dim;
+    m.values.resize(rows * dim);
+    for (size_t i = 0; i < rows; i++) {
+        float *v = m.values.data() + i * dim;
+        double norm = 0;
+        for (size_t j = 0; j < dim; j++) norm += double(v[j] = gaussian(rng)) * v[j];
+        for (size_t j = 0; j < dim; j++) v[j] = float(v[j] / std::sqrt(norm));
+    }
+    return m;
+}
+
 Matrix read_idx(const std::string &path) {
+    if (path.size() > 4 && path.compare(path.size() - 4, 4, ".f32") == 0) return read_f32(path);
     std::ifstream in(path, std::ios::binary);
     if (!in || big_endian(in) != 0x803) throw std::runtime_error("not an IDX image file: " + path);
     Matrix m;
@@ -74,14 +114,14 @@ template <typename F> void parallel(int threads, size_t n, F body) {
     for (auto &th : pool) th.join();
 }
 
-std::vector<int32_t> ground_truth(const Matrix &base, const Matrix &queries, const std::string &path) {
+std::vector<int32_t> ground_truth(hnswlib::SpaceInterface<float> &space, const Matrix &base, const Matrix &queries,
+                                  const std::string &path) {
     std::vector<int32_t> gt(queries.rows * K);
     std::ifstream existing(path, std::ios::binary);
     if (existing) {
         existing.read(reinterpret_cast<char *>(gt.data()), gt.size() * sizeof(int32_t));
         return gt;
     }
-    hnswlib::L2Space space(base.dim);
     auto distance = space.get_dist_func();
     void *param = space.get_dist_func_param();
     parallel(int(std::thread::hardware_concurrency()), queries.rows, [&](size_t q) {
@@ -98,19 +138,33 @@ std::vector<int32_t> ground_truth(const Matrix &base, const Matrix &queries, con
 }  // namespace
 
 int main(int argc, char **argv) {
-    if (argc != 8) {
-        std::fprintf(stderr, "usage: %s train.idx queries.idx gt.i32 M efConstruction threads,.. ef,..\n", argv[0]);
+    if (argc == 8 && std::string(argv[1]) == "generate") {
+        std::mt19937_64 rng(std::stoull(argv[5]));
+        write_f32(random_unit(std::stoul(argv[2]), std::stoul(argv[3]), rng), argv[6]);
+        write_f32(random_unit(std::stoul(argv[4]), std::stoul(argv[3]), rng), argv[7]);
+        return 0;
+    }
+    std::string metric = argc == 9 ? argv[1] : "";
+    if (metric != "l2" && metric != "cosine") {
+        std::fprintf(stderr, "usage: %s l2|cosine base queries gt.i32 M efConstruction threads,.. ef,..\n"
+                             "       %s generate rows dim queries seed base.f32 queries.f32\n", argv[0], argv[0]);
         return 2;
     }
-    Matrix base = read_idx(argv[1]);
-    Matrix queries = read_idx(argv[2]);
-    std::vector<int32_t> gt = ground_truth(base, queries, argv[3]);
-    size_t m = std::stoul(argv[4]);
-    size_t ef_construction = std::stoul(argv[5]);
-    std::vector<int> thread_counts = parse_list(argv[6]);
-    std::vector<int> efs = parse_list(argv[7]);
+    Matrix base = read_idx(argv[2]);
+    Matrix queries = read_idx(argv[3]);
+    std::unique_ptr<hnswlib::SpaceInterface<float>> metric_space;
+    if (metric == "l2") {
+        metric_space = std::make_unique<hnswlib::L2Space>(base.dim);
+    } else {
+        metric_space = std::make_unique<hnswlib::InnerProductSpace>(base.dim);
+    }
+    hnswlib::SpaceInterface<float> &space = *metric_space;
+    std::vector<int32_t> gt = ground_truth(space, base, queries, argv[4]);
+    size_t m = std::stoul(argv[5]);
+    size_t ef_construction = std::stoul(argv[6]);
+    std::vector<int> thread_counts = parse_list(argv[7]);
+    std::vector<int> efs = parse_list(argv[8]);
 
-    hnswlib::L2Space space(base.dim);
     std::unique_ptr<hnswlib::HierarchicalNSW<float>> index;
     for (int threads : thread_counts) {
         index.reset();

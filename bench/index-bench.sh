@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Side by side, in one run: C++ hnswlib (Debian libhnswlib-dev, g++ -O3 -march=native) and the service's
-# HNSW index (hnswlib-core behind HnswlibVectorIndex, bench profile test IndexBenchmark) on
-# fashion-mnist-784-euclidean, same M, efConstruction, thread counts and ef sweep.
-# Needs: g++, gawk, libhnswlib-dev, dataset-fashion-mnist. Output: target/bench/*.tsv and Markdown tables.
-#   bench/index-bench.sh                       # M=16 efConstruction=200, threads 1,2, ef 10..320
-#   THREADS=1 EFS=40,80 bench/index-bench.sh   # a quicker sweep
-#   SCALAR=1 bench/index-bench.sh              # also the Java side without the Vector API
+# HNSW index (VectorIndex, bench profile test IndexBenchmark), same data, M, efConstruction, thread counts
+# and ef sweep. Data sets: fashion-mnist-784-euclidean (60,000 base, 10,000 queries), or random unit vectors
+# with cosine (ROWS×DIM base, 10,000 queries, made once by the C++ driver with a fixed seed).
+# Needs: g++, gawk, libhnswlib-dev, and dataset-fashion-mnist for the first. Output: target/bench/*.tsv
+# and Markdown tables.
+#   bench/index-bench.sh                          # fashion-mnist, M=16 efConstruction=200, threads 1,2, ef 10..320
+#   DATASET=random bench/index-bench.sh           # 1,000,000 × 128-d cosine
+#   THREADS=1 EFS=40,80 bench/index-bench.sh      # a quicker sweep
+#   SCALAR=1 bench/index-bench.sh                 # also the Java side without the Vector API
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DATA=${FASHION_MNIST:-/usr/share/datasets/fashion-mnist}
@@ -14,22 +17,37 @@ M=${M:-16}
 EFC=${EFC:-200}
 THREADS=${THREADS:-1,2}
 EFS=${EFS:-10,20,40,80,160,320}
+DATASET=${DATASET:-fashion-mnist}
 mkdir -p "$OUT"
 
 g++ -O3 -march=native -std=c++17 -pthread -o "$OUT/hnswlib_bench" bench/hnswlib_bench.cpp
-for f in train-images-idx3-ubyte t10k-images-idx3-ubyte; do
-  [ -f "$OUT/$f" ] || gunzip -c "$DATA/$f.gz" > "$OUT/$f"
-done
+if [ "$DATASET" = random ]; then
+  ROWS=${ROWS:-1000000}
+  DIM=${DIM:-128}
+  METRIC=cosine
+  BASE="$OUT/random-${ROWS}x${DIM}.f32"
+  QUERIES="$OUT/random-${ROWS}x${DIM}-queries.f32"
+  GT="$OUT/random-${ROWS}x${DIM}-gt.i32"
+  [ -f "$BASE" ] || "$OUT/hnswlib_bench" generate "$ROWS" "$DIM" 10000 42 "$BASE" "$QUERIES"
+else
+  METRIC=l2
+  for f in train-images-idx3-ubyte t10k-images-idx3-ubyte; do
+    [ -f "$OUT/$f" ] || gunzip -c "$DATA/$f.gz" > "$OUT/$f"
+  done
+  BASE="$OUT/train-images-idx3-ubyte"
+  QUERIES="$OUT/t10k-images-idx3-ubyte"
+  GT="$OUT/fashion-mnist-gt.i32"
+fi
 
-echo "# native C++ hnswlib (the ground truth is computed on the first run)" >&2
-"$OUT/hnswlib_bench" "$OUT/train-images-idx3-ubyte" "$OUT/t10k-images-idx3-ubyte" "$OUT/fashion-mnist-gt.i32" \
-  "$M" "$EFC" "$THREADS" "$EFS" | tee "$OUT/cpp.tsv" >&2
+echo "# native C++ hnswlib on $DATASET (the ground truth is computed on the first run)" >&2
+"$OUT/hnswlib_bench" "$METRIC" "$BASE" "$QUERIES" "$GT" "$M" "$EFC" "$THREADS" "$EFS" | tee "$OUT/cpp.tsv" >&2
 
 java_side() { # $1: output name, $2: JVM arguments (the Vector API module, or none for scalar distances)
   echo "# Java ($1): the service's index" >&2
   ./mvnw -B -ntp -q -Pbench test -Dtest=IndexBenchmark -Dsurefire.failIfNoSpecifiedTests=false \
     -Dvector.jvm.args="$2" \
-    -Dimagesim.bench.fashion-mnist="$DATA" -Dimagesim.bench.ground-truth="$PWD/$OUT/fashion-mnist-gt.i32" \
+    -Dimagesim.bench.metric="$METRIC" -Dimagesim.bench.base="$PWD/$BASE" \
+    -Dimagesim.bench.queries="$PWD/$QUERIES" -Dimagesim.bench.ground-truth="$PWD/$GT" \
     -Dimagesim.bench.m="$M" -Dimagesim.bench.ef-construction="$EFC" -Dimagesim.bench.threads="$THREADS" \
     -Dimagesim.bench.efs="$EFS" | grep -P '^(build|search)\tjava\t' | tee "$OUT/$1.tsv" >&2
 }

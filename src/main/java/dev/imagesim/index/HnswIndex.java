@@ -7,9 +7,8 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Queue;
 import java.util.Random;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * A hierarchical navigable small-world graph (Malkov and Yashunin), laid out as hnswlib's C++ code lays it
@@ -29,6 +28,7 @@ final class HnswIndex extends StoredVectorIndex {
     private static final long EMPTY = -1;
     private static final int NODE_LOCKS = 1 << 12;
     private static final int MAX_LEVEL = 30;
+    private static final int SCRATCH_SLOTS = 32;
 
     private final int m;
     private final int maxM0;
@@ -37,7 +37,8 @@ final class HnswIndex extends StoredVectorIndex {
     private final Random random = new Random(100);
     private final Object[] nodeLocks = new Object[NODE_LOCKS];
     private final Object entryLock = new Object();
-    private final Queue<Scratch> scratches = new ConcurrentLinkedQueue<>();
+    /** Idle scratch space: a search takes one from a slot and puts it back, one compare-and-set each. */
+    private final AtomicReferenceArray<Scratch> scratches = new AtomicReferenceArray<>(SCRATCH_SLOTS);
 
     /** Base-layer lists, {@code maxM0 + 1} ints a node. */
     private int[] links0 = new int[0];
@@ -64,11 +65,16 @@ final class HnswIndex extends StoredVectorIndex {
         float[] keys = new float[64];
         final int[] pruneIds;
         final float[] pruneKeys;
+        /** The unvisited neighbours of one candidate, and their keys. */
+        final int[] batch;
+        final float[] batchKeys;
         float greedyKey;
 
         Scratch(int maxM0) {
             pruneIds = new int[maxM0 + 1];
             pruneKeys = new float[maxM0 + 1];
+            batch = new int[maxM0];
+            batchKeys = new float[maxM0];
         }
     }
 
@@ -103,7 +109,7 @@ final class HnswIndex extends StoredVectorIndex {
             }
             insert(node, level, start, scratch);
         } finally {
-            scratches.offer(scratch);
+            release(scratch);
         }
     }
 
@@ -150,7 +156,7 @@ final class HnswIndex extends StoredVectorIndex {
                 }
                 return Arrays.asList(found);
             } finally {
-                scratches.offer(scratch);
+                release(scratch);
             }
         } finally {
             growth.readLock().unlock();
@@ -192,6 +198,8 @@ final class HnswIndex extends StoredVectorIndex {
         NodeHeap candidates = scratch.candidates;
         NodeHeap results = scratch.results;
         boolean[] removed = deleted;
+        int[] batch = scratch.batch;
+        float[] batchKeys = scratch.batchKeys;
         visited.reset(capacity());
         candidates.clear();
         results.clear();
@@ -213,12 +221,17 @@ final class HnswIndex extends StoredVectorIndex {
             int[] list = layer == 0 ? links0 : upper[candidate];
             int base = layer == 0 ? candidate * (maxM0 + 1) : (layer - 1) * (m + 1);
             int count = (int) INTS.getAcquire(list, base);
+            int fresh = 0;
             for (int i = 1; i <= count; i++) {
                 int neighbour = list[base + i];
-                if (!visited.visit(neighbour)) {
-                    continue;
+                if (visited.visit(neighbour)) {
+                    batch[fresh++] = neighbour;
                 }
-                float key = rankKey(q, qOffset, neighbour);
+            }
+            rankKeys(q, qOffset, batch, fresh, batchKeys);
+            for (int i = 0; i < fresh; i++) {
+                int neighbour = batch[i];
+                float key = batchKeys[i];
                 if (results.size() < ef || key < bound) {
                     candidates.push(-key, neighbour);
                     if (!liveOnly || !removed[neighbour]) {
@@ -230,6 +243,23 @@ final class HnswIndex extends StoredVectorIndex {
                     bound = results.isEmpty() ? Float.MAX_VALUE : results.topKey();
                 }
             }
+        }
+    }
+
+    /** Keys of {@code count} nodes to the query, four at a time. */
+    private void rankKeys(float[] q, int qOffset, int[] nodes, int count, float[] keys) {
+        float[][] vectors = pages;
+        int i = 0;
+        for (; i + 4 <= count; i += 4) {
+            int a = nodes[i];
+            int b = nodes[i + 1];
+            int c = nodes[i + 2];
+            int d = nodes[i + 3];
+            kernel.rankKeys4(q, qOffset, vectors[a >>> pageBits], offset(a), vectors[b >>> pageBits], offset(b),
+                    vectors[c >>> pageBits], offset(c), vectors[d >>> pageBits], offset(d), dimension, keys, i);
+        }
+        for (; i < count; i++) {
+            keys[i] = rankKey(q, qOffset, nodes[i]);
         }
     }
 
@@ -344,8 +374,22 @@ final class HnswIndex extends StoredVectorIndex {
     }
 
     private Scratch scratch() {
-        Scratch scratch = scratches.poll();
-        return scratch != null ? scratch : new Scratch(maxM0);
+        for (int i = 0; i < SCRATCH_SLOTS; i++) {
+            Scratch idle = scratches.get(i);
+            if (idle != null && scratches.compareAndSet(i, idle, null)) {
+                return idle;
+            }
+        }
+        return new Scratch(maxM0);
+    }
+
+    /** Keeps the scratch for the next search, unless every slot is taken (more threads than slots). */
+    private void release(Scratch scratch) {
+        for (int i = 0; i < SCRATCH_SLOTS; i++) {
+            if (scratches.get(i) == null && scratches.compareAndSet(i, null, scratch)) {
+                return;
+            }
+        }
     }
 
     private Object lockOf(int node) {

@@ -45,6 +45,42 @@ final class SimdKernels {
             }
             return sum;
         }
+
+        @Override
+        public void rankKeys4(float[] q, int qOffset, float[] a, int aOffset, float[] b, int bOffset, float[] c,
+                int cOffset, float[] d, int dOffset, int length, float[] keys, int at) {
+            FloatVector sa = FloatVector.zero(SPECIES);
+            FloatVector sb = FloatVector.zero(SPECIES);
+            FloatVector sc = FloatVector.zero(SPECIES);
+            FloatVector sd = FloatVector.zero(SPECIES);
+            int i = 0;
+            for (; i <= length - LANES; i += LANES) {
+                FloatVector qv = FloatVector.fromArray(SPECIES, q, qOffset + i);
+                FloatVector da = FloatVector.fromArray(SPECIES, a, aOffset + i).sub(qv);
+                FloatVector db = FloatVector.fromArray(SPECIES, b, bOffset + i).sub(qv);
+                FloatVector dc = FloatVector.fromArray(SPECIES, c, cOffset + i).sub(qv);
+                FloatVector dd = FloatVector.fromArray(SPECIES, d, dOffset + i).sub(qv);
+                sa = da.fma(da, sa);
+                sb = db.fma(db, sb);
+                sc = dc.fma(dc, sc);
+                sd = dd.fma(dd, sd);
+            }
+            float ka = sa.reduceLanes(VectorOperators.ADD);
+            float kb = sb.reduceLanes(VectorOperators.ADD);
+            float kc = sc.reduceLanes(VectorOperators.ADD);
+            float kd = sd.reduceLanes(VectorOperators.ADD);
+            for (; i < length; i++) {
+                float qi = q[qOffset + i];
+                ka += (a[aOffset + i] - qi) * (a[aOffset + i] - qi);
+                kb += (b[bOffset + i] - qi) * (b[bOffset + i] - qi);
+                kc += (c[cOffset + i] - qi) * (c[cOffset + i] - qi);
+                kd += (d[dOffset + i] - qi) * (d[dOffset + i] - qi);
+            }
+            keys[at] = ka;
+            keys[at + 1] = kb;
+            keys[at + 2] = kc;
+            keys[at + 3] = kd;
+        }
     }
 
     /** {@code 1 − a·b}: the cosine distance of unit vectors. */
@@ -70,6 +106,38 @@ final class SimdKernels {
                 dot += a[aOffset + i] * b[bOffset + i];
             }
             return 1f - dot;
+        }
+
+        @Override
+        public void rankKeys4(float[] q, int qOffset, float[] a, int aOffset, float[] b, int bOffset, float[] c,
+                int cOffset, float[] d, int dOffset, int length, float[] keys, int at) {
+            FloatVector sa = FloatVector.zero(SPECIES);
+            FloatVector sb = FloatVector.zero(SPECIES);
+            FloatVector sc = FloatVector.zero(SPECIES);
+            FloatVector sd = FloatVector.zero(SPECIES);
+            int i = 0;
+            for (; i <= length - LANES; i += LANES) {
+                FloatVector qv = FloatVector.fromArray(SPECIES, q, qOffset + i);
+                sa = FloatVector.fromArray(SPECIES, a, aOffset + i).fma(qv, sa);
+                sb = FloatVector.fromArray(SPECIES, b, bOffset + i).fma(qv, sb);
+                sc = FloatVector.fromArray(SPECIES, c, cOffset + i).fma(qv, sc);
+                sd = FloatVector.fromArray(SPECIES, d, dOffset + i).fma(qv, sd);
+            }
+            float ka = sa.reduceLanes(VectorOperators.ADD);
+            float kb = sb.reduceLanes(VectorOperators.ADD);
+            float kc = sc.reduceLanes(VectorOperators.ADD);
+            float kd = sd.reduceLanes(VectorOperators.ADD);
+            for (; i < length; i++) {
+                float qi = q[qOffset + i];
+                ka += a[aOffset + i] * qi;
+                kb += b[bOffset + i] * qi;
+                kc += c[cOffset + i] * qi;
+                kd += d[dOffset + i] * qi;
+            }
+            keys[at] = 1f - ka;
+            keys[at + 1] = 1f - kb;
+            keys[at + 2] = 1f - kc;
+            keys[at + 3] = 1f - kd;
         }
     }
 }

@@ -26,7 +26,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  */
 abstract sealed class StoredVectorIndex implements VectorIndex permits HnswIndex, ExactIndex {
 
-    private static final int PAGE_FLOATS = 1 << 20;
+    private static final int PAGE_FLOATS = 1 << 17;
     private static final VarHandle IDS = MethodHandles.arrayElementVarHandle(String[].class);
     private static final int ID_LOCKS = 64;
 
@@ -34,7 +34,7 @@ abstract sealed class StoredVectorIndex implements VectorIndex permits HnswIndex
     final Distance distance;
     final int dimension;
     final VectorKernel kernel;
-    /** Nodes per page: a power of two, about a million floats a page. */
+    /** Nodes per page: a power of two, at most 128 Ki floats (512 KB) a page, below G1's humongous size. */
     final int pageBits;
     final int pageMask;
     final ReadWriteLock growth = new ReentrantReadWriteLock();

@@ -15,6 +15,19 @@ interface VectorKernel {
     /** The rank key between {@code a[aOffset ..]} and {@code b[bOffset ..]}, {@code length} elements each. */
     float rankKey(float[] a, int aOffset, float[] b, int bOffset, int length);
 
+    /**
+     * The rank keys between {@code q[qOffset ..]} and four vectors, into {@code keys[at .. at+3]}. A kernel
+     * that reads the four side by side keeps four memory reads in flight where one at a time would wait
+     * for each (the C++ index prefetches instead, which Java cannot).
+     */
+    default void rankKeys4(float[] q, int qOffset, float[] a, int aOffset, float[] b, int bOffset, float[] c,
+            int cOffset, float[] d, int dOffset, int length, float[] keys, int at) {
+        keys[at] = rankKey(q, qOffset, a, aOffset, length);
+        keys[at + 1] = rankKey(q, qOffset, b, bOffset, length);
+        keys[at + 2] = rankKey(q, qOffset, c, cOffset, length);
+        keys[at + 3] = rankKey(q, qOffset, d, dOffset, length);
+    }
+
     boolean SIMD = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
 
     static VectorKernel of(Distance distance) {

@@ -2,11 +2,13 @@ package dev.imagesim.bench;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,7 +20,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.zip.GZIPInputStream;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -31,27 +32,25 @@ import dev.imagesim.index.VectorIndex;
 
 /**
  * The Java side of {@code bench/index-bench.sh}: the service's HNSW index ({@link VectorIndex} of type
- * HNSW) on fashion-mnist-784-euclidean — 60,000 train images as base, 10,000 test
- * images as queries, exact top-10 from the ground-truth file the native peer wrote — with M, efConstruction,
- * thread counts and the ef sweep of the peer. Prints the same tab-separated rows as {@code hnswlib_bench}.
+ * HNSW) on the files the native peer reads — fashion-mnist-784-euclidean (IDX image files) or random unit
+ * vectors with cosine ({@code .f32}) — scored against the exact top-10 the peer wrote, with its M,
+ * efConstruction, thread counts and ef sweep. Prints the same tab-separated rows as {@code hnswlib_bench}.
+ * One untimed pass of the queries warms the JIT before the sweep.
  */
 @Tag("benchmark")
 class IndexBenchmark {
 
     private static final int K = 10;
-    private static final Path DATA = Path.of(System.getProperty("imagesim.bench.fashion-mnist",
-            "/usr/share/datasets/fashion-mnist"));
-    private static final Path GROUND_TRUTH = Path.of(System.getProperty("imagesim.bench.ground-truth",
-            "target/bench/fashion-mnist-gt.i32"));
 
     @Test
-    void fashionMnist784Euclidean() throws Exception {
-        assumeTrue(Files.exists(DATA.resolve("train-images-idx3-ubyte.gz")), "no Fashion-MNIST at " + DATA
-                + " (Debian package dataset-fashion-mnist)");
-        assumeTrue(Files.exists(GROUND_TRUTH), "no ground truth at " + GROUND_TRUTH + ": run bench/index-bench.sh");
-        float[][] base = readIdx(DATA.resolve("train-images-idx3-ubyte.gz"));
-        float[][] queries = readIdx(DATA.resolve("t10k-images-idx3-ubyte.gz"));
-        int[] truth = readGroundTruth(queries.length);
+    void buildAndSearch() throws Exception {
+        String base = System.getProperty("imagesim.bench.base", "");
+        assumeTrue(!base.isEmpty() && Files.exists(Path.of(base)), "no base vectors: run bench/index-bench.sh");
+        Distance distance = "cosine".equals(System.getProperty("imagesim.bench.metric")) ? Distance.COSINE
+                : Distance.EUCLIDEAN;
+        float[][] vectors = read(Path.of(base));
+        float[][] queries = read(Path.of(System.getProperty("imagesim.bench.queries")));
+        int[] truth = readGroundTruth(Path.of(System.getProperty("imagesim.bench.ground-truth")), queries.length);
         int m = Integer.getInteger("imagesim.bench.m", 16);
         int efConstruction = Integer.getInteger("imagesim.bench.ef-construction", 200);
         int[] threadCounts = list(System.getProperty("imagesim.bench.threads", "1,2"));
@@ -63,32 +62,31 @@ class IndexBenchmark {
             System.gc();
             long heapBefore = usedHeap();
             VectorIndex built = VectorIndex.create(
-                    new IndexParameters(IndexType.HNSW, m, efConstruction, 1), Distance.EUCLIDEAN, base[0].length);
+                    new IndexParameters(IndexType.HNSW, m, efConstruction, 1), distance, vectors[0].length);
             long start = System.nanoTime();
-            // a copy per vector, as a request gives the index: its heap then counts the vectors too
-            run(threads, base.length, i -> built.upsert(Integer.toString(i), base[i].clone(), 1));
+            // a copy per vector, as a request gives the index
+            run(threads, vectors.length, i -> built.upsert(Integer.toString(i), vectors[i].clone(), 1));
             double seconds = (System.nanoTime() - start) / 1e9;
             System.gc();
             System.out.printf("build\tjava\t%d\t%.2f\t%d%n", threads, seconds, usedHeap() - heapBefore);
             index = built;
         }
+        VectorIndex searched = index;
+        run(threadCounts[threadCounts.length - 1], queries.length, q -> searched.search(queries[q], K, efs[0]));
         for (int threads : threadCounts) {
             for (int ef : efs) {
-                VectorIndex searched = index;
-                int[] hits = new int[queries.length];
+                List<List<Neighbor>> answers = new ArrayList<>(java.util.Collections.nCopies(queries.length, null));
                 long start = System.nanoTime();
-                run(threads, queries.length, q -> {
+                run(threads, queries.length, q -> answers.set(q, searched.search(queries[q], K, ef)));
+                double seconds = (System.nanoTime() - start) / 1e9;
+                int[] hits = new int[queries.length];
+                for (int q = 0; q < queries.length; q++) {
                     Set<String> expected = new HashSet<>();
                     for (int j = 0; j < K; j++) {
                         expected.add(Integer.toString(truth[q * K + j]));
                     }
-                    int h = 0;
-                    for (Neighbor found : searched.search(queries[q], K, ef)) {
-                        h += expected.contains(found.id()) ? 1 : 0;
-                    }
-                    hits[q] = h;
-                });
-                double seconds = (System.nanoTime() - start) / 1e9;
+                    hits[q] = (int) answers.get(q).stream().map(Neighbor::id).filter(expected::contains).count();
+                }
                 double recall = Arrays.stream(hits).sum() / (double) (queries.length * K);
                 System.out.printf("search\tjava\t%d\t%d\t%.4f\t%.1f%n", threads, ef, recall, queries.length / seconds);
             }
@@ -121,8 +119,12 @@ class IndexBenchmark {
         return runtime.totalMemory() - runtime.freeMemory();
     }
 
-    private static float[][] readIdx(Path file) throws IOException {
-        try (DataInputStream in = new DataInputStream(new GZIPInputStream(Files.newInputStream(file), 1 << 16))) {
+    /** An IDX image file or an {@code .f32} file of {@code hnswlib_bench generate}. */
+    private static float[][] read(Path file) throws IOException {
+        if (file.toString().endsWith(".f32")) {
+            return readF32(file);
+        }
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
             if (in.readInt() != 0x803) {
                 throw new IOException("not an IDX image file: " + file);
             }
@@ -140,9 +142,32 @@ class IndexBenchmark {
         }
     }
 
-    private static int[] readGroundTruth(int queries) throws IOException {
+    private static float[][] readF32(Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(file)) {
+            ByteBuffer header = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+            channel.read(header, 0);
+            int rows = header.getInt(0);
+            int dimension = header.getInt(4);
+            float[][] vectors = new float[rows][dimension];
+            ByteBuffer row = ByteBuffer.allocate(dimension * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+            long position = 8;
+            for (float[] vector : vectors) {
+                row.clear();
+                while (row.hasRemaining()) {
+                    if (channel.read(row, position + row.position()) < 0) {
+                        throw new IOException("truncated: " + file);
+                    }
+                }
+                row.flip().asFloatBuffer().get(vector);
+                position += row.capacity();
+            }
+            return vectors;
+        }
+    }
+
+    private static int[] readGroundTruth(Path file, int queries) throws IOException {
         byte[] bytes;
-        try (InputStream in = Files.newInputStream(GROUND_TRUTH)) {
+        try (InputStream in = Files.newInputStream(file)) {
             bytes = in.readAllBytes();
         }
         int[] truth = new int[queries * K];
