@@ -8,21 +8,22 @@ import java.util.Arrays;
  */
 final class VisitedMarks {
 
-    private int[] marks;
-    private int generation;
+    /** Two bytes a node rather than four: more of the marks stay in cache. */
+    private short[] marks;
+    private short generation;
 
     VisitedMarks(int capacity) {
-        marks = new int[capacity];
+        marks = new short[capacity];
     }
 
     /** Starts a search over nodes below {@code capacity}, forgetting every earlier mark. */
     void reset(int capacity) {
         if (marks.length < capacity) {
-            marks = new int[Math.max(capacity, marks.length * 2)];
+            marks = new short[Math.max(capacity, marks.length * 2)];
             generation = 0;
         }
         if (++generation == 0) {
-            Arrays.fill(marks, 0);
+            Arrays.fill(marks, (short) 0);
             generation = 1;
         }
     }
