@@ -9,6 +9,7 @@
 #   DATASET=random bench/index-bench.sh           # 1,000,000 × 128-d cosine
 #   THREADS=1 EFS=40,80 bench/index-bench.sh      # a quicker sweep
 #   SCALAR=1 bench/index-bench.sh                 # also the Java side without the Vector API
+#   RUNS=5 bench/index-bench.sh                   # queries/s as the median of 5 runs (default 3)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DATA=${FASHION_MNIST:-/usr/share/datasets/fashion-mnist}
@@ -49,7 +50,7 @@ java_side() { # $1: output name, $2: JVM arguments (the Vector API module, or no
     -Dimagesim.bench.metric="$METRIC" -Dimagesim.bench.base="$PWD/$BASE" \
     -Dimagesim.bench.queries="$PWD/$QUERIES" -Dimagesim.bench.ground-truth="$PWD/$GT" \
     -Dimagesim.bench.m="$M" -Dimagesim.bench.ef-construction="$EFC" -Dimagesim.bench.threads="$THREADS" \
-    -Dimagesim.bench.efs="$EFS" | grep -P '^(build|search)\tjava\t' | tee "$OUT/$1.tsv" >&2
+    -Dimagesim.bench.efs="$EFS" -Dimagesim.bench.runs="${RUNS:-3}" | grep -P '^(build|search)\tjava\t' | tee "$OUT/$1.tsv" >&2
 }
 
 table() { # $1: the C++ rows, $2: the Java rows

@@ -8,7 +8,10 @@ import java.nio.file.Path;
 import dev.imagesim.model.DjlRuntime;
 import dev.imagesim.model.EngineProperties;
 
-/** Engine settings for tests that build DJL objects by hand: the natives cache Maven sets for all tests. */
+/**
+ * Engine settings for tests that build DJL objects by hand: the natives cache Maven sets for all tests, and
+ * {@code -Dimagesim.engine.threads} where a benchmark sets the thread count.
+ */
 public final class TestEngine {
 
     private TestEngine() {
@@ -16,7 +19,7 @@ public final class TestEngine {
 
     public static EngineProperties properties() {
         String cache = System.getProperty("imagesim.engine.native-cache-dir");
-        return new EngineProperties(0, cache == null ? null : Path.of(cache), true);
+        return new EngineProperties(Integer.getInteger("imagesim.engine.threads", 0), cache == null ? null : Path.of(cache), true);
     }
 
     /** Prepares the offline PyTorch engine with a throw-away data directory. */

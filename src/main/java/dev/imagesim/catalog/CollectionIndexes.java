@@ -73,11 +73,12 @@ class CollectionIndexes {
     }
 
     /**
-     * Call after applying a change with the write lock held: snapshots when enough changes piled up, unless
+     * Call after applying a change with the write lock held: snapshots when enough changes piled up (a number,
+     * and for a large index a fraction of its size, so that snapshots do not eat batch ingest), unless
      * the last snapshot failed (a full or unwritable disk), in which case the timer retries.
      */
     void afterChange(String collection, LiveIndex live) {
-        if (live.changesSinceSnapshot() >= properties.snapshotEveryWrites() && !live.snapshotFailing()) {
+        if (live.changesSinceSnapshot() >= properties.snapshotAfter(live.index().size()) && !live.snapshotFailing()) {
             snapshot(collection, live);
         }
     }

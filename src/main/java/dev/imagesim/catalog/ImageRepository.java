@@ -82,17 +82,30 @@ class ImageRepository {
         if (ids.isEmpty()) {
             return metadata;
         }
-        String placeholders = String.join(", ", Collections.nCopies(ids.size(), "?"));
-        List<Object> params = new ArrayList<>(ids.size() + 1);
-        params.add(collection);
-        params.addAll(ids);
-        jdbc.sql("SELECT id, metadata FROM images WHERE collection_name = ? AND deleted = FALSE AND id IN ("
-                        + placeholders + ")")
-                .params(params)
+        jdbc.sql("SELECT id, metadata FROM images WHERE deleted = FALSE AND " + keyList(ids.size()))
+                .params(keyParameters(collection, ids))
                 .query((ResultSet rs) -> {
                     metadata.put(rs.getString("id"), rs.getString("metadata"));
                 });
         return metadata;
+    }
+
+    /**
+     * {@code (collection_name, id) IN ((?, ?), …)}: a lookup by primary key per id. The form
+     * {@code collection_name = ? AND id IN (…)} made H2 scan the whole collection (50 ms a search at 300,000
+     * images).
+     */
+    private static String keyList(int count) {
+        return "(collection_name, id) IN (" + String.join(", ", Collections.nCopies(count, "(?, ?)")) + ")";
+    }
+
+    private static List<Object> keyParameters(String collection, Collection<String> ids) {
+        List<Object> params = new ArrayList<>(2 * ids.size());
+        for (String id : ids) {
+            params.add(collection);
+            params.add(id);
+        }
+        return params;
     }
 
     /** Every live image's blob and metadata, by id. */
@@ -109,13 +122,9 @@ class ImageRepository {
         if (ids.isEmpty()) {
             return List.of();
         }
-        List<Object> params = new ArrayList<>(ids.size() + 1);
-        params.add(collection);
-        params.addAll(ids);
-        return jdbc.sql("SELECT id, seq, blob_sha256, metadata FROM images WHERE collection_name = ? "
-                        + "AND deleted = FALSE AND id IN (" + String.join(", ", Collections.nCopies(ids.size(), "?"))
-                        + ")")
-                .params(params)
+        return jdbc.sql("SELECT id, seq, blob_sha256, metadata FROM images WHERE deleted = FALSE AND "
+                        + keyList(ids.size()))
+                .params(keyParameters(collection, ids))
                 .query(ImageRepository::original)
                 .list();
     }

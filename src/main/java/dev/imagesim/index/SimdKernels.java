@@ -6,8 +6,10 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link VectorKernel}s on the Vector API (AVX2 or AVX-512 where the CPU has them). Loaded only when the JVM
- * runs with {@code --add-modules jdk.incubator.vector}. Two accumulators let consecutive fused
- * multiply-adds overlap.
+ * runs with {@code --add-modules jdk.incubator.vector}. {@link VectorKernel#rankKeys4} and
+ * {@link VectorKernel#rankKey} add in the same order, so a distance does not depend on which of them a
+ * search happened to use (results and their distances are the same after a restart rebuilt the graph in
+ * another order).
  */
 final class SimdKernels {
 
@@ -27,28 +29,19 @@ final class SimdKernels {
 
         @Override
         public float rankKey(float[] a, int aOffset, float[] b, int bOffset, int length) {
-            FloatVector even = FloatVector.zero(SPECIES);
-            FloatVector odd = FloatVector.zero(SPECIES);
+            FloatVector sum = FloatVector.zero(SPECIES);
             int i = 0;
-            for (int pairs = length - 2 * LANES; i <= pairs; i += 2 * LANES) {
-                FloatVector d0 = FloatVector.fromArray(SPECIES, a, aOffset + i)
-                        .sub(FloatVector.fromArray(SPECIES, b, bOffset + i));
-                FloatVector d1 = FloatVector.fromArray(SPECIES, a, aOffset + i + LANES)
-                        .sub(FloatVector.fromArray(SPECIES, b, bOffset + i + LANES));
-                even = d0.fma(d0, even);
-                odd = d1.fma(d1, odd);
-            }
             for (; i <= length - LANES; i += LANES) {
-                FloatVector d = FloatVector.fromArray(SPECIES, a, aOffset + i)
-                        .sub(FloatVector.fromArray(SPECIES, b, bOffset + i));
-                even = d.fma(d, even);
+                FloatVector d = FloatVector.fromArray(SPECIES, b, bOffset + i)
+                        .sub(FloatVector.fromArray(SPECIES, a, aOffset + i));
+                sum = d.fma(d, sum);
             }
-            float sum = even.add(odd).reduceLanes(VectorOperators.ADD);
+            float key = sum.reduceLanes(VectorOperators.ADD);
             for (; i < length; i++) {
-                float d = a[aOffset + i] - b[bOffset + i];
-                sum += d * d;
+                float ai = a[aOffset + i];
+                key += (b[bOffset + i] - ai) * (b[bOffset + i] - ai);
             }
-            return sum;
+            return key;
         }
 
         @Override
@@ -93,22 +86,14 @@ final class SimdKernels {
 
         @Override
         public float rankKey(float[] a, int aOffset, float[] b, int bOffset, int length) {
-            FloatVector even = FloatVector.zero(SPECIES);
-            FloatVector odd = FloatVector.zero(SPECIES);
+            FloatVector sum = FloatVector.zero(SPECIES);
             int i = 0;
-            for (int pairs = length - 2 * LANES; i <= pairs; i += 2 * LANES) {
-                even = FloatVector.fromArray(SPECIES, a, aOffset + i)
-                        .fma(FloatVector.fromArray(SPECIES, b, bOffset + i), even);
-                odd = FloatVector.fromArray(SPECIES, a, aOffset + i + LANES)
-                        .fma(FloatVector.fromArray(SPECIES, b, bOffset + i + LANES), odd);
-            }
             for (; i <= length - LANES; i += LANES) {
-                even = FloatVector.fromArray(SPECIES, a, aOffset + i)
-                        .fma(FloatVector.fromArray(SPECIES, b, bOffset + i), even);
+                sum = FloatVector.fromArray(SPECIES, b, bOffset + i).fma(FloatVector.fromArray(SPECIES, a, aOffset + i), sum);
             }
-            float dot = even.add(odd).reduceLanes(VectorOperators.ADD);
+            float dot = sum.reduceLanes(VectorOperators.ADD);
             for (; i < length; i++) {
-                dot += a[aOffset + i] * b[bOffset + i];
+                dot += b[bOffset + i] * a[aOffset + i];
             }
             return 1f - dot;
         }

@@ -60,6 +60,25 @@ class VectorKernelTest {
         assertThat(VectorKernel.of(Distance.EUCLIDEAN)).isInstanceOf(SimdKernels.SquaredEuclidean.class);
     }
 
+    /** A distance must not depend on whether a search computed it alone or four at a time. */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 8, 9, 33, 128, 784})
+    void fourAtATimeEqualsOneAtATimeExactly(int dimension) {
+        Random random = new Random(dimension);
+        float[] q = gaussian(random, dimension);
+        float[] page = gaussian(random, dimension * 10);
+        for (Distance distance : Distance.values()) {
+            VectorKernel kernel = VectorKernel.of(distance);
+            float[] keys = new float[5];
+            kernel.rankKeys4(q, 0, page, 0, page, 3 * dimension, page, 9 * dimension, page, 5 * dimension, dimension,
+                    keys, 1);
+            int[] slots = {0, 3, 9, 5};
+            for (int i = 0; i < 4; i++) {
+                assertThat(keys[i + 1]).isEqualTo(kernel.rankKey(q, 0, page, slots[i] * dimension, dimension));
+            }
+        }
+    }
+
     private static float[] gaussian(Random random, int dimension) {
         float[] v = new float[dimension];
         for (int i = 0; i < dimension; i++) {

@@ -1,0 +1,198 @@
+package dev.imagesim.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.imagesim.ApiClient.Reply;
+import dev.imagesim.ChildService;
+
+/**
+ * The index over HTTP at scale, not a test: a bring-your-own-vector collection of 1,000,000 random 128-d
+ * vectors (cosine) filled through {@code POST images:batch}, then {@code POST /search} by vector from 8
+ * concurrent connections of {@code wrk} on loopback, then a graceful stop and a timed start over that data
+ * directory. The
+ * service runs in a child JVM, as a user would run it. Sizes: {@code -Dimagesim.bench.vectors},
+ * {@code -Dimagesim.bench.search-seconds}; {@code -Dimagesim.bench.http-dir} keeps the data directory;
+ * {@code -Dimagesim.bench.child-jvm-args} adds options to the service's JVM (a profiler, say).
+ */
+@Tag("benchmark")
+class HttpIndexBenchmark {
+
+    private static final int DIMENSION = 128;
+    private static final int BATCH = 1000;
+    private static final int INGEST_CLIENTS = 2;
+    private static final int SEARCH_CLIENTS = 8;
+    private static final List<String> JVM = Stream.concat(Stream.of("-Xmx6g"),
+            Arrays.stream(System.getProperty("imagesim.bench.child-jvm-args", "").split(" ")).filter(a -> !a.isBlank()))
+            .toList();
+    private static final String[] ARGS = {"--imagesim.limits.max-images-per-request=" + BATCH,
+        "--imagesim.limits.max-body-size=16MB", "--logging.level.dev.imagesim=INFO"};
+
+    @TempDir
+    Path tempDir;
+
+    @Test
+    void millionVectorsOverHttp() throws Exception {
+        assumeTrue(Stream.of(System.getenv("PATH").split(":")).anyMatch(dir -> Files.isExecutable(Path.of(dir, "wrk"))),
+                "needs wrk on the PATH (Debian package wrk)");
+        int vectors = Integer.getInteger("imagesim.bench.vectors", 1_000_000);
+        int searchSeconds = Integer.getInteger("imagesim.bench.search-seconds", 30);
+        Path dataDir = Path.of(System.getProperty("imagesim.bench.http-dir", tempDir.toString()));
+        Files.createDirectories(dataDir);
+        try (ChildService service = ChildService.start(dataDir, JVM, ARGS)) {
+            Reply created = service.client().postJson("/api/v1/collections",
+                    "{\"name\":\"bench\",\"dimension\":" + DIMENSION + ",\"distance\":\"cosine\"}");
+            assertThat(created.status()).as("collection created").isIn(200, 201);
+            ingest(service, vectors);
+            System.out.printf("service RSS after ingest: %d MB%n", rssMegabytes(service.pid()));
+            search(service, searchSeconds);
+        }
+        long snapshotBytes;
+        try (Stream<Path> files = Files.list(dataDir.resolve("indexes"))) {
+            snapshotBytes = files.mapToLong(HttpIndexBenchmark::size).sum();
+        }
+        long start = System.nanoTime();
+        try (ChildService restarted = ChildService.start(dataDir, JVM, ARGS)) {
+            double seconds = (System.nanoTime() - start) / 1e9;
+            String loaded = restarted.output().lines().filter(line -> line.contains("collection bench: index of"))
+                    .findFirst().orElse("(no index line)");
+            System.out.printf("start-up with %d vectors and a %d MB snapshot: %.1f s to ready%n  %s%n", vectors,
+                    snapshotBytes >> 20, seconds, loaded.substring(Math.max(0, loaded.indexOf("collection bench"))));
+            search(restarted, Math.max(5, searchSeconds / 3));
+        }
+    }
+
+    private static void ingest(ChildService service, int vectors) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        AtomicInteger nextBatch = new AtomicInteger();
+        AtomicInteger stored = new AtomicInteger();
+        int batches = (vectors + BATCH - 1) / BATCH;
+        long start = System.nanoTime();
+        ExecutorService pool = Executors.newFixedThreadPool(INGEST_CLIENTS);
+        try {
+            List<Future<?>> clients = new ArrayList<>();
+            for (int c = 0; c < INGEST_CLIENTS; c++) {
+                clients.add(pool.submit(() -> {
+                    for (int b = nextBatch.getAndIncrement(); b < batches; b = nextBatch.getAndIncrement()) {
+                        int from = b * BATCH;
+                        String body = batchBody(from, Math.min(vectors, from + BATCH));
+                        HttpResponse<String> reply = http.send(post(service, "/api/v1/collections/bench/images:batch",
+                                body), HttpResponse.BodyHandlers.ofString());
+                        if (reply.statusCode() / 100 != 2 || !reply.body().contains("\"failed\":0")) {
+                            throw new IllegalStateException("batch " + b + ": " + reply.statusCode() + " "
+                                    + reply.body().substring(0, Math.min(300, reply.body().length())));
+                        }
+                        int done = stored.addAndGet(Math.min(vectors, from + BATCH) - from);
+                        if (done % 100_000 < BATCH) {
+                            System.out.printf("  ingested %,d vectors, %.0f/s%n", done,
+                                    done / ((System.nanoTime() - start) / 1e9));
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> client : clients) {
+                client.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf("batch ingest: %,d vectors in %.0f s, %.0f vectors/s (%d clients, %d a batch)%n", vectors,
+                seconds, vectors / seconds, INGEST_CLIENTS, BATCH);
+    }
+
+    /**
+     * {@code wrk} (C, Debian package wrk) with 8 connections on 2 threads, cycling through 1,000 query
+     * vectors: a load generator that takes little of the 2 cores the service needs.
+     */
+    private void search(ChildService service, int seconds) throws Exception {
+        Random random = new Random(7);
+        List<String> bodies = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            bodies.add("{\"vector\":" + vectorJson(random) + ",\"k\":10}");
+        }
+        Path bodyFile = Files.write(tempDir.resolve("queries.jsonl"), bodies);
+        Path script = Files.writeString(tempDir.resolve("search.lua"), """
+                local bodies = {}
+                for line in io.lines("%s") do bodies[#bodies + 1] = line end
+                local i = math.random(#bodies)
+                request = function()
+                  i = i %% #bodies + 1
+                  return wrk.format("POST", "/api/v1/collections/bench/search",
+                    {["Content-Type"] = "application/json"}, bodies[i])
+                end
+                """.formatted(bodyFile));
+        wrk(service, script, 5); // warm-up: JIT, connections
+        String report = wrk(service, script, seconds);
+        System.out.printf("search by vector, wrk %d connections, k=10, default ef, %d s:%n%s%n", SEARCH_CLIENTS,
+                seconds, report.lines().filter(l -> l.matches("\\s*(Latency|Req/Sec|\\d+%|.*requests in|Requests/sec|Non-2xx).*"))
+                        .map(l -> "  " + l.trim()).reduce((a, b) -> a + "\n" + b).orElse(report));
+        assertThat(report).as("every search answered 2xx").doesNotContain("Non-2xx");
+    }
+
+    private static String wrk(ChildService service, Path script, int seconds) throws Exception {
+        Process wrk = new ProcessBuilder("wrk", "-t2", "-c" + SEARCH_CLIENTS, "-d" + seconds + "s", "--latency",
+                "-s", script.toString(), service.base()).redirectErrorStream(true).start();
+        String output = new String(wrk.getInputStream().readAllBytes());
+        assertThat(wrk.waitFor()).as("wrk exit status; output:%n%s", output).isZero();
+        return output;
+    }
+
+    private static HttpRequest post(ChildService service, String path, String json) {
+        return HttpRequest.newBuilder(URI.create(service.base() + path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build();
+    }
+
+    /** Vectors {@code from..to-1}: each drawn from a generator seeded by its number, so a rerun sends the same. */
+    private static String batchBody(int from, int to) {
+        StringBuilder json = new StringBuilder(12 * DIMENSION * (to - from) + 64).append("{\"items\":[");
+        for (int i = from; i < to; i++) {
+            json.append(i == from ? "" : ",").append("{\"id\":\"v").append(i).append("\",\"vector\":")
+                    .append(vectorJson(new Random(i))).append('}');
+        }
+        return json.append("]}").toString();
+    }
+
+    private static String vectorJson(Random random) {
+        StringBuilder json = new StringBuilder(12 * DIMENSION).append('[');
+        for (int d = 0; d < DIMENSION; d++) {
+            json.append(d == 0 ? "" : ",").append((float) random.nextGaussian());
+        }
+        return json.append(']').toString();
+    }
+
+    private static long rssMegabytes(long pid) throws IOException {
+        return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream().filter(l -> l.startsWith("VmRSS:"))
+                .mapToLong(l -> Long.parseLong(l.replaceAll("\\D", ""))).findFirst().orElse(0) >> 10;
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+}
