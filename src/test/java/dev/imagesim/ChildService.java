@@ -37,7 +37,7 @@ public final class ChildService implements AutoCloseable {
         return start(dataDir, jvmOptions, Map.of(), args);
     }
 
-    /** Starts the child with extra environment variables and waits until it is ready. */
+    /** Starts the child with extra environment variables (an empty value removes one) and waits until it is ready. */
     public static ChildService start(Path dataDir, List<String> jvmOptions, Map<String, String> environment,
             String... args) {
         int port = freePort();
@@ -55,7 +55,13 @@ public final class ChildService implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         builder.environment().put("OMP_WAIT_POLICY", "PASSIVE");
-        builder.environment().putAll(environment);
+        environment.forEach((name, value) -> {
+            if (value.isEmpty()) {
+                builder.environment().remove(name);
+            } else {
+                builder.environment().put(name, value);
+            }
+        });
         try {
             ChildService child = new ChildService(builder.start(), port, log);
             child.awaitReady(Duration.ofMinutes(3));

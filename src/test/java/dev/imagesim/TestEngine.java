@@ -19,7 +19,8 @@ public final class TestEngine {
 
     public static EngineProperties properties() {
         String cache = System.getProperty("imagesim.engine.native-cache-dir");
-        return new EngineProperties(Integer.getInteger("imagesim.engine.threads", 0), cache == null ? null : Path.of(cache), true);
+        return new EngineProperties(Integer.getInteger("imagesim.engine.threads", 0), cache == null ? null : Path.of(cache), true,
+                "PASSIVE", true);
     }
 
     /** Prepares the offline PyTorch engine with a throw-away data directory. */

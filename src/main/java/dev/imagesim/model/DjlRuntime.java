@@ -14,7 +14,8 @@ import dev.imagesim.DataDirectory;
  * Loads the PyTorch engine offline: natives come from the classpath jars, are unpacked below the data
  * directory, and DJL is told not to phone home and, unless {@code imagesim.engine.offline=false} allows
  * fetching a model from a URL, never to download. Every DJL user depends on this
- * bean so the properties are in place before DJL's classes read them.
+ * bean so the properties are in place before DJL's classes read them, and the native environment
+ * ({@link NativeEnvironment}) before libtorch loads.
  */
 @Component
 public class DjlRuntime {
@@ -36,9 +37,10 @@ public class DjlRuntime {
             System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(properties.threads()));
             System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
         }
+        String waitPolicy = NativeEnvironment.apply(properties);
         this.engine = Engine.getEngine(ENGINE);
-        log.info("DJL engine {} {} ready (native cache {}, OMP_WAIT_POLICY={})",
-                engine.getEngineName(), engine.getVersion(), cache, System.getenv("OMP_WAIT_POLICY"));
+        log.info("DJL engine {} {} ready (native cache {}, OMP_WAIT_POLICY={}, malloc tuned: {})",
+                engine.getEngineName(), engine.getVersion(), cache, waitPolicy, properties.tuneMalloc());
     }
 
     public Engine engine() {

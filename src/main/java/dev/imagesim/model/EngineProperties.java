@@ -15,9 +15,14 @@ import org.springframework.validation.annotation.Validated;
  * @param nativeCacheDir where DJL unpacks the PyTorch natives; unset means {@code <data-dir>/djl-cache}
  * @param offline        true (default) forbids DJL any download; set false to fetch a model bundle from a
  *                       remote {@code djl://} or {@code https://} URL. The natives always come from the classpath.
+ * @param ompWaitPolicy  OMP_WAIT_POLICY the service sets for libtorch unless the environment has one; empty
+ *                       leaves it alone ({@link NativeEnvironment})
+ * @param tuneMalloc     keep freed native buffers for the next batch (glibc {@code mallopt}); false leaves
+ *                       glibc's defaults
  */
 @Validated
 @ConfigurationProperties("imagesim.engine")
 public record EngineProperties(@DefaultValue("0") @Min(0) int threads, Path nativeCacheDir,
-        @DefaultValue("true") boolean offline) {
+        @DefaultValue("true") boolean offline, @DefaultValue("PASSIVE") String ompWaitPolicy,
+        @DefaultValue("true") boolean tuneMalloc) {
 }
