@@ -2,7 +2,6 @@ package dev.imagesim.index;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
-import java.util.Arrays;
 import java.util.List;
 
 /** Exact search: every live vector is compared with the query. For small collections and recall checks. */
@@ -41,12 +40,7 @@ final class ExactIndex extends StoredVectorIndex {
                     }
                 }
             }
-            Neighbor[] found = new Neighbor[nearest.size()];
-            for (int i = found.length - 1; i >= 0; i--) {
-                found[i] = neighbor(nearest.topNode(), nearest.topKey());
-                nearest.pop();
-            }
-            return Arrays.asList(found);
+            return nearestFirst(nearest);
         } finally {
             growth.readLock().unlock();
         }

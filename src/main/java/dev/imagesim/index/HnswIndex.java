@@ -149,12 +149,7 @@ final class HnswIndex extends StoredVectorIndex {
                 while (results.size() > k) {
                     results.pop();
                 }
-                Neighbor[] found = new Neighbor[results.size()];
-                for (int i = found.length - 1; i >= 0; i--) {
-                    found[i] = neighbor(results.topNode(), results.topKey());
-                    results.pop();
-                }
-                return Arrays.asList(found);
+                return nearestFirst(results);
             } finally {
                 release(scratch);
             }

@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -225,10 +226,16 @@ abstract sealed class StoredVectorIndex implements VectorIndex permits HnswIndex
         return (node & pageMask) * dimension;
     }
 
-    /** A result for a node; read lock held. */
-    final Neighbor neighbor(int node, float rankKey) {
-        float d = distance == Distance.EUCLIDEAN ? (float) Math.sqrt(Math.max(0f, rankKey)) : Math.max(0f, rankKey);
-        return new Neighbor(ids[node], d);
+    /** Empties a max-heap of (rank key, node) into results, nearest first; read lock held. */
+    final List<Neighbor> nearestFirst(NodeHeap heap) {
+        Neighbor[] found = new Neighbor[heap.size()];
+        for (int i = found.length - 1; i >= 0; i--) {
+            float key = heap.topKey();
+            float d = distance == Distance.EUCLIDEAN ? (float) Math.sqrt(Math.max(0f, key)) : Math.max(0f, key);
+            found[i] = new Neighbor(ids[heap.topNode()], d);
+            heap.pop();
+        }
+        return Arrays.asList(found);
     }
 
     final float[] preparedQuery(float[] query) {

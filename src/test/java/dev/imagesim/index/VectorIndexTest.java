@@ -25,6 +25,14 @@ class VectorIndexTest {
         return VectorIndex.create(new IndexParameters(type, 16, 100, 32), distance, DIM);
     }
 
+    /** {@code index} with {@code data[i]} under id {@code "v" + i}, version i. */
+    static VectorIndex filled(VectorIndex index, float[][] data) {
+        for (int i = 0; i < data.length; i++) {
+            index.upsert("v" + i, data[i], i);
+        }
+        return index;
+    }
+
     static float[][] randomVectors(int n, long seed) {
         Random random = new Random(seed);
         float[][] vectors = new float[n][DIM];
@@ -165,11 +173,7 @@ class VectorIndexTest {
 
     @Test
     void truncatedSnapshotIsReportedAsDamaged() throws IOException {
-        VectorIndex index = index(IndexType.HNSW, Distance.COSINE);
-        float[][] data = randomVectors(100, 8);
-        for (int i = 0; i < data.length; i++) {
-            index.upsert("v" + i, data[i], i);
-        }
+        VectorIndex index = filled(index(IndexType.HNSW, Distance.COSINE), randomVectors(100, 8));
         Path file = dir.resolve("t.snapshot");
         IndexSnapshot.write(file, index, 100);
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
@@ -259,11 +263,7 @@ class VectorIndexTest {
 
     @Test
     void snapshotWithALinkOutsideTheGraphIsReportedAsDamaged() throws IOException {
-        VectorIndex index = index(IndexType.HNSW, Distance.EUCLIDEAN);
-        float[][] data = randomVectors(10, 15);
-        for (int i = 0; i < data.length; i++) {
-            index.upsert("v" + i, data[i], i);
-        }
+        VectorIndex index = filled(index(IndexType.HNSW, Distance.EUCLIDEAN), randomVectors(10, 15));
         Path file = dir.resolve("l.snapshot");
         IndexSnapshot.write(file, index, 10);
         byte[] bytes = java.nio.file.Files.readAllBytes(file);
