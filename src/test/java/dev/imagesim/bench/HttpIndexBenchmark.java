@@ -60,6 +60,7 @@ class HttpIndexBenchmark {
         int searchSeconds = Integer.getInteger("imagesim.bench.search-seconds", 30);
         Path dataDir = Path.of(System.getProperty("imagesim.bench.http-dir", tempDir.toString()));
         Files.createDirectories(dataDir);
+        long stopStart;
         try (ChildService service = ChildService.start(dataDir, JVM, ARGS)) {
             Reply created = service.client().postJson("/api/v1/collections",
                     "{\"name\":\"bench\",\"dimension\":" + DIMENSION + ",\"distance\":\"cosine\"}");
@@ -67,7 +68,9 @@ class HttpIndexBenchmark {
             ingest(service, vectors);
             System.out.printf("service RSS after ingest: %d MB%n", rssMegabytes(service.pid()));
             search(service, searchSeconds);
+            stopStart = System.nanoTime();
         }
+        System.out.printf("graceful stop (final snapshot, database closed): %.1f s%n", (System.nanoTime() - stopStart) / 1e9);
         long snapshotBytes;
         try (Stream<Path> files = Files.list(dataDir.resolve("indexes"))) {
             snapshotBytes = files.mapToLong(HttpIndexBenchmark::size).sum();
@@ -75,10 +78,11 @@ class HttpIndexBenchmark {
         long start = System.nanoTime();
         try (ChildService restarted = ChildService.start(dataDir, JVM, ARGS)) {
             double seconds = (System.nanoTime() - start) / 1e9;
-            String loaded = restarted.output().lines().filter(line -> line.contains("collection bench: index of"))
-                    .findFirst().orElse("(no index line)");
-            System.out.printf("start-up with %d vectors and a %d MB snapshot: %.1f s to ready%n  %s%n", vectors,
-                    snapshotBytes >> 20, seconds, loaded.substring(Math.max(0, loaded.indexOf("collection bench"))));
+            System.out.printf("start-up with %d vectors and a %d MB snapshot: %.1f s to ready; its phases:%n", vectors,
+                    snapshotBytes >> 20, seconds);
+            restarted.output().lines().filter(line -> line.matches(".*(Starting Imagesim|HikariPool-1 - Start|"
+                    + "Successfully validated|index of|DJL engine|default model|Tomcat started|Started Imagesim).*"))
+                    .forEach(line -> System.out.println("  " + line.substring(0, Math.min(line.length(), 180))));
             search(restarted, Math.max(5, searchSeconds / 3));
         }
     }
