@@ -165,8 +165,8 @@ final class HnswIndex extends StoredVectorIndex {
         boolean moved = true;
         while (moved) {
             moved = false;
-            int[] list = upper[current];
-            int base = (layer - 1) * (m + 1);
+            int[] list = lists(current, layer);
+            int base = listStart(current, layer);
             int count = (int) INTS.getAcquire(list, base);
             for (int i = 1; i <= count; i++) {
                 int candidate = list[base + i];
@@ -213,8 +213,8 @@ final class HnswIndex extends StoredVectorIndex {
             }
             int candidate = candidates.topNode();
             candidates.pop();
-            int[] list = layer == 0 ? links0 : upper[candidate];
-            int base = layer == 0 ? candidate * (maxM0 + 1) : (layer - 1) * (m + 1);
+            int[] list = lists(candidate, layer);
+            int base = listStart(candidate, layer);
             int count = (int) INTS.getAcquire(list, base);
             int fresh = 0;
             for (int i = 1; i <= count; i++) {
@@ -291,8 +291,8 @@ final class HnswIndex extends StoredVectorIndex {
 
     /** Adds {@code node} to {@code to}'s list, pruning it with the heuristic when full; {@code to}'s lock held. */
     private void addLink(int to, int node, int layer, Scratch scratch) {
-        int[] list = layer == 0 ? links0 : upper[to];
-        int base = layer == 0 ? to * (maxM0 + 1) : (layer - 1) * (m + 1);
+        int[] list = lists(to, layer);
+        int base = listStart(to, layer);
         int max = layer == 0 ? maxM0 : m;
         int count = list[base];
         for (int i = 1; i <= count; i++) {
@@ -319,8 +319,8 @@ final class HnswIndex extends StoredVectorIndex {
     }
 
     private void writeList(int node, int layer, int[] ids, int count) {
-        int[] list = layer == 0 ? links0 : upper[node];
-        int base = layer == 0 ? node * (maxM0 + 1) : (layer - 1) * (m + 1);
+        int[] list = lists(node, layer);
+        int base = listStart(node, layer);
         System.arraycopy(ids, 0, list, base + 1, count);
         INTS.setRelease(list, base, count);
     }
@@ -366,6 +366,16 @@ final class HnswIndex extends StoredVectorIndex {
             ids[j + 1] = id;
             keys[j + 1] = key;
         }
+    }
+
+    /** The array that holds {@code node}'s link list on {@code layer}. */
+    private int[] lists(int node, int layer) {
+        return layer == 0 ? links0 : upper[node];
+    }
+
+    /** Where that list starts in {@link #lists}: its count, then its links. */
+    private int listStart(int node, int layer) {
+        return layer == 0 ? node * (maxM0 + 1) : (layer - 1) * (m + 1);
     }
 
     private Scratch scratch() {
