@@ -68,9 +68,12 @@ final class HnswIndex extends StoredVectorIndex {
         /** The unvisited neighbours of one candidate, and their keys. */
         final int[] batch;
         final float[] batchKeys;
+        /** An inserted node's lists on all its layers, top down, each as its count and then its links. */
+        final int[] chosen;
         float greedyKey;
 
-        Scratch(int maxM0) {
+        Scratch(int m, int maxM0) {
+            chosen = new int[maxM0 + 1 + MAX_LEVEL * (m + 1)];
             pruneIds = new int[maxM0 + 1];
             pruneKeys = new float[maxM0 + 1];
             batch = new int[maxM0];
@@ -113,6 +116,12 @@ final class HnswIndex extends StoredVectorIndex {
         }
     }
 
+    /**
+     * Writes the node's own list on each of its layers, top down, then links the chosen neighbours back to
+     * it. Until the first link back nothing reaches the node, so no concurrent insert ever starts a search
+     * from a node whose lower lists are still empty (it would link to that node alone, and lose the link
+     * when the node writes its own list).
+     */
     private void insert(int node, int level, long start, Scratch scratch) {
         float[] q = pages[node >>> pageBits];
         int qOffset = offset(node);
@@ -122,9 +131,25 @@ final class HnswIndex extends StoredVectorIndex {
         for (int layer = top; layer > level; layer--) {
             current = greedy(q, qOffset, current, layer, scratch);
         }
-        for (int layer = Math.min(level, top); layer >= 0; layer--) {
+        int lowest = Math.min(level, top);
+        int[] chosen = scratch.chosen;
+        int written = 0;
+        for (int layer = lowest; layer >= 0; layer--) {
             searchLayer(q, qOffset, current, efConstruction, layer, scratch, false);
-            current = connect(node, layer, scratch);
+            current = chooseNeighbours(node, layer, scratch);
+            int[] list = lists(node, layer);
+            int base = listStart(node, layer);
+            int count = list[base];
+            System.arraycopy(list, base, chosen, written, count + 1);
+            written += count + 1;
+        }
+        for (int layer = lowest, at = 0; layer >= 0; layer--, at += chosen[at] + 1) {
+            for (int i = 1; i <= chosen[at]; i++) {
+                int neighbour = chosen[at + i];
+                synchronized (lockOf(neighbour)) {
+                    addLink(neighbour, node, layer, scratch);
+                }
+            }
         }
     }
 
@@ -259,10 +284,10 @@ final class HnswIndex extends StoredVectorIndex {
     }
 
     /**
-     * Links {@code node} on {@code layer} to the neighbours the heuristic picks from the search results,
-     * and each of them back to it; returns the nearest, where the next layer down starts.
+     * Writes {@code node}'s list on {@code layer}: the neighbours the heuristic picks from the search
+     * results. Returns the nearest, where the next layer down starts.
      */
-    private int connect(int node, int layer, Scratch scratch) {
+    private int chooseNeighbours(int node, int layer, Scratch scratch) {
         NodeHeap results = scratch.results;
         int found = results.size();
         if (scratch.ids.length < found) {
@@ -279,12 +304,6 @@ final class HnswIndex extends StoredVectorIndex {
         int chosen = selectNeighbours(ids, keys, found, m);
         synchronized (lockOf(node)) {
             writeList(node, layer, ids, chosen);
-        }
-        for (int i = 0; i < chosen; i++) {
-            int neighbour = ids[i];
-            synchronized (lockOf(neighbour)) {
-                addLink(neighbour, node, layer, scratch);
-            }
         }
         return ids[0];
     }
@@ -385,7 +404,7 @@ final class HnswIndex extends StoredVectorIndex {
                 return idle;
             }
         }
-        return new Scratch(maxM0);
+        return new Scratch(m, maxM0);
     }
 
     /** Keeps the scratch for the next search, unless every slot is taken (more threads than slots). */

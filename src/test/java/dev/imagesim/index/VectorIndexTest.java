@@ -214,24 +214,9 @@ class VectorIndexTest {
     /** Inserts from four threads build a graph as good as one thread's, and lose nothing. */
     @Test
     void parallelInsertsBuildAGoodGraph() throws Exception {
-        VectorIndex hnsw = index(IndexType.HNSW, Distance.EUCLIDEAN);
-        VectorIndex exact = index(IndexType.EXACT, Distance.EUCLIDEAN);
         float[][] data = randomVectors(4000, 12);
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
-        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
-        List<java.util.concurrent.Future<?>> writers = new java.util.ArrayList<>();
-        for (int t = 0; t < 4; t++) {
-            writers.add(pool.submit(() -> {
-                for (int i = next.getAndIncrement(); i < data.length; i = next.getAndIncrement()) {
-                    hnsw.upsert("v" + i, data[i], i);
-                    exact.upsert("v" + i, data[i], i);
-                }
-            }));
-        }
-        for (java.util.concurrent.Future<?> writer : writers) {
-            writer.get();
-        }
-        pool.shutdown();
+        VectorIndex hnsw = filledInParallel(index(IndexType.HNSW, Distance.EUCLIDEAN), data);
+        VectorIndex exact = filledInParallel(index(IndexType.EXACT, Distance.EUCLIDEAN), data);
         assertThat(hnsw.size()).isEqualTo(data.length);
         assertThat(exact.size()).isEqualTo(data.length);
         int hits = 0;
@@ -240,6 +225,42 @@ class VectorIndexTest {
             hits += (int) hnsw.search(q, 10, 100).stream().map(Neighbor::id).filter(truth::contains).count();
         }
         assertThat(hits / 1000.0).isGreaterThan(0.95);
+    }
+
+    /**
+     * Concurrent inserts strand no node: one that searched down from a node still being inserted (whose
+     * lower lists were empty) used to link to it alone and lose that link when the node wrote its own list.
+     */
+    @Test
+    void parallelInsertsLeaveEveryNodeReachable() throws Exception {
+        for (int trial = 0; trial < 30; trial++) {
+            float[][] data = randomVectors(300, 100 + trial);
+            VectorIndex hnsw = filledInParallel(
+                    VectorIndex.create(new IndexParameters(IndexType.HNSW, 16, 200, 64), Distance.COSINE, DIM), data);
+            for (int i = 0; i < data.length; i++) {
+                assertThat(hnsw.search(data[i], 1, 64).get(0).id()).as("trial %d: vector %d finds itself", trial, i)
+                        .isEqualTo("v" + i);
+            }
+        }
+    }
+
+    /** {@code index} with {@code data[i]} under id {@code "v" + i}, version i, inserted by 4 threads at once. */
+    private static VectorIndex filledInParallel(VectorIndex index, float[][] data) throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        List<java.util.concurrent.Future<?>> writers = new java.util.ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            writers.add(pool.submit(() -> {
+                for (int i = next.getAndIncrement(); i < data.length; i = next.getAndIncrement()) {
+                    index.upsert("v" + i, data[i], i);
+                }
+            }));
+        }
+        for (java.util.concurrent.Future<?> writer : writers) {
+            writer.get();
+        }
+        pool.shutdown();
+        return index;
     }
 
     /** Wide vectors fill a page with few nodes: growth crosses many pages and keeps every vector. */
