@@ -37,7 +37,7 @@ import dev.imagesim.catalog.UpsertResult;
 import dev.imagesim.ingest.BatchItem;
 import dev.imagesim.ingest.BatchResult;
 import dev.imagesim.ingest.ImageIngest;
-import dev.imagesim.ingest.VectorItem;
+import dev.imagesim.catalog.VectorItem;
 import dev.imagesim.ingest.ZipArchive;
 
 @RestController
@@ -112,8 +112,10 @@ class ImageController {
             produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Add or replace many of your own vectors",
             description = "For a vector collection: JSON `{\"items\":[{\"id\",\"vector\",\"metadata\"}, ...]}`. "
-                    + "Each item is committed on its own; answers per item: created, updated or failed with the "
-                    + "reason. 409 `collection-embeds-images` for a collection with a model.")
+                    + "Each item is checked on its own (id, dimension, finite values) and answered per item: "
+                    + "created, updated or failed with the reason; the items that pass are committed together in "
+                    + "one transaction, in order (a later item with the same id wins). 409 "
+                    + "`collection-embeds-images` for a collection with a model.")
     BatchResult batchVectors(@PathVariable String collection, @RequestBody VectorBatchRequest request) {
         if (request == null || request.items() == null) {
             throw ImagesimException.invalid("body-missing", "the request body must hold an items array");

@@ -91,34 +91,10 @@ public class Catalog {
         LiveIndex live = live(collectionName);
         Collection current = live.generation().collection();
         if (Objects.equals(current.modelId(), modelId)) {
-            requireDimension(current, vector); // refuse before storing the blob; a model switch is caught below
+            current.requireDimension(vector, "the vector"); // refuse before storing the blob; a model switch is caught below
         }
         String sha = image == null ? null : blobs.put(image.bytes());
-        live.writeLock.lock();
-        try {
-            Collection collection = live.generation().collection();
-            if (!Objects.equals(collection.modelId(), modelId)) {
-                throw new ImagesimException(Kind.CONFLICT, MODEL_CHANGED, "collection '" + collection.name()
-                        + "' now uses model " + collection.modelId() + "; the vector was made by " + modelId);
-            }
-            requireDimension(collection, vector);
-            Instant now = Instant.now();
-            UpsertResult result = transactions.execute(status -> {
-                long sequence = nextSequence(collection.name());
-                ImageRecord record = image == null
-                        ? new ImageRecord(collection.name(), id, sequence, null, vector, metadataJson, null, null,
-                                null, null, now, now)
-                        : new ImageRecord(collection.name(), id, sequence, collection.modelId(), vector,
-                                metadataJson, sha, image.contentType(), image.width(), image.height(), now, now);
-                return new UpsertResult(record, images.upsert(record));
-            });
-            live.index().upsert(id, vector, result.record().sequence());
-            live.applied(result.record().sequence());
-            indexes.afterChange(collection.name(), live);
-            return result;
-        } finally {
-            live.writeLock.unlock();
-        }
+        return write(live, modelId, List.of(new Write(id, image, sha, vector, metadataJson))).get(0);
     }
 
     /**
@@ -126,8 +102,68 @@ public class Catalog {
      * replacing any earlier version; a collection that embeds images refuses it with 409.
      */
     public UpsertResult upsertVector(String collectionName, String id, float[] vector, String metadataJson) {
-        live(collectionName).generation().collection().requireNoModel();
-        return upsertImage(collectionName, id, null, vector, metadataJson, null);
+        return upsertVectors(collectionName, List.of(new VectorItem(id, vector, metadataJson))).get(0);
+    }
+
+    /**
+     * Stores client vectors in a vector collection in one transaction, in order (a later write of the same id
+     * replaces an earlier one); all are stored or, on any problem, none. Results are in the same order.
+     */
+    public List<UpsertResult> upsertVectors(String collectionName, List<VectorItem> writes) {
+        LiveIndex live = live(collectionName);
+        live.generation().collection().requireNoModel();
+        if (writes.isEmpty()) {
+            return List.of();
+        }
+        List<Write> stored = new ArrayList<>(writes.size());
+        for (VectorItem write : writes) {
+            Identifiers.requireImageId(write.id());
+            stored.add(new Write(write.id(), null, null, write.vector(), write.metadataJson()));
+        }
+        return write(live, null, stored);
+    }
+
+    /**
+     * Commits the writes in one transaction, with consecutive sequence numbers in their order, then applies
+     * them to the index, all under the collection's write lock.
+     */
+    private List<UpsertResult> write(LiveIndex live, String modelId, List<Write> writes) {
+        live.writeLock.lock();
+        try {
+            Collection collection = live.generation().collection();
+            if (!Objects.equals(collection.modelId(), modelId)) {
+                throw new ImagesimException(Kind.CONFLICT, MODEL_CHANGED, "collection '" + collection.name()
+                        + "' now uses model " + collection.modelId() + "; the vector was made by " + modelId);
+            }
+            writes.forEach(write -> collection.requireDimension(write.vector(), "the vector of " + write.id()));
+            Instant now = Instant.now();
+            List<UpsertResult> results = transactions.execute(status -> {
+                long first = reserveSequences(collection.name(), writes.size());
+                List<UpsertResult> stored = new ArrayList<>(writes.size());
+                for (int i = 0; i < writes.size(); i++) {
+                    ImageRecord record = writes.get(i).record(collection, first + i, now);
+                    stored.add(new UpsertResult(record, images.upsert(record)));
+                }
+                return stored;
+            });
+            indexes.apply(live, results.stream().map(UpsertResult::record).toList());
+            indexes.afterChange(collection.name(), live);
+            return results;
+        } finally {
+            live.writeLock.unlock();
+        }
+    }
+
+    /** One image or client vector to store; {@code image} and {@code sha} are null for a client vector. */
+    private record Write(String id, StoredImage image, String sha, float[] vector, String metadataJson) {
+
+        ImageRecord record(Collection collection, long sequence, Instant now) {
+            return image == null
+                    ? new ImageRecord(collection.name(), id, sequence, null, vector, metadataJson, null, null, null,
+                            null, now, now)
+                    : new ImageRecord(collection.name(), id, sequence, collection.modelId(), vector, metadataJson,
+                            sha, image.contentType(), image.width(), image.height(), now, now);
+        }
     }
 
     /** Calls {@code consumer} with every live image's id and vector, read from the database. */
@@ -165,7 +201,7 @@ public class Catalog {
                 if (!images.existsLive(collection.name(), id)) {
                     return null;
                 }
-                long next = nextSequence(collection.name());
+                long next = reserveSequences(collection.name(), 1);
                 images.markDeleted(collection.name(), id, next, Instant.now());
                 return next;
             });
@@ -271,20 +307,14 @@ public class Catalog {
         return blobs.get(original.blobSha256());
     }
 
-    private long nextSequence(String collection) {
-        return collections.nextSequence(collection).orElseThrow(() -> ImagesimException.notFound(
+    /** Takes {@code count} sequence numbers in the current transaction; returns the first. */
+    private long reserveSequences(String collection, int count) {
+        return collections.reserveSequences(collection, count).orElseThrow(() -> ImagesimException.notFound(
                 "collection-not-found", "collection '" + collection + "' was deleted"));
     }
 
     private CollectionInfo info(Collection collection) {
         return new CollectionInfo(collection, indexes.get(collection.name()).index().size());
-    }
-
-    private static void requireDimension(Collection collection, float[] vector) {
-        if (vector.length != collection.dimension()) {
-            throw ImagesimException.invalid("dimension-mismatch", "the vector has " + vector.length
-                    + " dimensions; collection '" + collection.name() + "' holds " + collection.dimension());
-        }
     }
 
     private static ImagesimException imageNotFound(String collection, String id) {

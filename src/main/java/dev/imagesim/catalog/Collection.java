@@ -36,6 +36,14 @@ public record Collection(String name, String modelId, int dimension, Distance di
         }
     }
 
+    /** Nothing when {@code vector} has this collection's dimension; a 400 {@code dimension-mismatch} otherwise. */
+    public void requireDimension(float[] vector, String what) {
+        if (vector.length != dimension) {
+            throw ImagesimException.invalid("dimension-mismatch", what + " has " + vector.length
+                    + " dimensions; collection '" + name + "' holds " + dimension);
+        }
+    }
+
     /** The same collection embedded by another model. */
     public Collection withModel(String newModelId, int newDimension) {
         return new Collection(name, newModelId, newDimension, distance, index, lastSequence, createdAt);

@@ -3,9 +3,11 @@ package dev.imagesim.catalog;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ForkJoinPool;
 
 import jakarta.annotation.PreDestroy;
 
@@ -30,12 +32,15 @@ import dev.imagesim.index.IndexSnapshot;
 class CollectionIndexes {
 
     private static final Logger log = LoggerFactory.getLogger(CollectionIndexes.class);
+    /** Writes committed together from which on several threads insert them into the index. */
+    private static final int PARALLEL_WRITES = 64;
 
     private final Map<String, LiveIndex> indexes = new ConcurrentHashMap<>();
     private final Path directory;
     private final ImageRepository images;
     private final IndexProperties properties;
     private final IndexMetrics metrics;
+    private final ForkJoinPool inserters = new ForkJoinPool(Runtime.getRuntime().availableProcessors());
 
     CollectionIndexes(DataDirectory dataDirectory, CollectionRepository collections, ImageRepository images,
             IndexProperties properties, MeterRegistry meters) {
@@ -73,6 +78,22 @@ class CollectionIndexes {
     }
 
     /**
+     * Applies committed writes to the collection's index and records them as applied; call with the write
+     * lock held, then {@link #afterChange}. A large batch is inserted by one thread per core: each record's
+     * sequence number is its version in the index, so the latest write of an id wins whatever the order.
+     */
+    void apply(LiveIndex live, List<ImageRecord> records) {
+        VectorIndex index = live.index();
+        if (records.size() < PARALLEL_WRITES) {
+            records.forEach(record -> index.upsert(record.id(), record.vector(), record.sequence()));
+        } else {
+            inserters.submit(() -> records.parallelStream()
+                    .forEach(record -> index.upsert(record.id(), record.vector(), record.sequence()))).join();
+        }
+        records.forEach(record -> live.applied(record.sequence()));
+    }
+
+    /**
      * Call after applying a change with the write lock held: snapshots when enough changes piled up (a number,
      * and for a large index a fraction of its size, so that snapshots do not eat batch ingest), unless
      * the last snapshot failed (a full or unwritable disk), in which case the timer retries.
@@ -99,6 +120,7 @@ class CollectionIndexes {
 
     @PreDestroy
     void snapshotAtShutdown() {
+        inserters.shutdown();
         snapshotChanged();
     }
 

@@ -60,14 +60,16 @@ class CollectionRepository {
     }
 
     /**
-     * Takes the collection's next sequence number. The row lock this takes is held until the transaction
-     * ends, so writes to one collection commit in sequence order.
+     * Takes the collection's next {@code count} sequence numbers; returns the first, or empty if the
+     * collection is gone. The row lock this takes is held until the transaction ends, so writes to one
+     * collection commit in sequence order.
      */
-    Optional<Long> nextSequence(String name) {
-        if (jdbc.sql("UPDATE collections SET last_seq = last_seq + 1 WHERE name = ?").param(name).update() == 0) {
+    Optional<Long> reserveSequences(String name, int count) {
+        if (jdbc.sql("UPDATE collections SET last_seq = last_seq + ? WHERE name = ?").params(count, name).update() == 0) {
             return Optional.empty();
         }
-        return jdbc.sql("SELECT last_seq FROM collections WHERE name = ?").param(name).query(Long.class).optional();
+        return jdbc.sql("SELECT last_seq FROM collections WHERE name = ?").param(name).query(Long.class).optional()
+                .map(last -> last - count + 1);
     }
 
     private static Collection map(ResultSet rs, int row) throws SQLException {

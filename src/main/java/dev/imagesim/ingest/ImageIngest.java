@@ -14,6 +14,7 @@ import dev.imagesim.catalog.Collection;
 import dev.imagesim.catalog.Identifiers;
 import dev.imagesim.catalog.StoredImage;
 import dev.imagesim.catalog.UpsertResult;
+import dev.imagesim.catalog.VectorItem;
 import dev.imagesim.embedding.DecodedImage;
 import dev.imagesim.embedding.EmbeddingModel;
 import dev.imagesim.embedding.EmbeddingModels;
@@ -89,36 +90,42 @@ public class ImageIngest {
     /** Stores one client vector in a vector collection; any problem is thrown and nothing is stored. */
     public UpsertResult putVector(String collectionName, VectorItem item) {
         return singleTimer.record(() -> {
-            UpsertResult result = storeVector(collectionName, item);
+            VectorChecks.requireFinite(item.vector(), "vector of " + item.id());
+            UpsertResult result = catalog.upsertVector(collectionName, item.id(), item.vector(), item.metadataJson());
             count(result.created() ? "created" : "updated", 1);
             return result;
         });
     }
 
     /**
-     * Stores many client vectors in a vector collection, each committed on its own; an item that fails
-     * (wrong dimension, non-finite value, bad id) is reported and the others go on. A collection with a
-     * model refuses the whole batch with 409.
+     * Stores many client vectors in a vector collection: an item that fails its checks (bad id, wrong
+     * dimension, non-finite value) is reported and the others are committed together, in one transaction.
+     * A collection with a model refuses the whole batch with 409.
      */
     public BatchResult putVectors(String collectionName, List<VectorItem> items) {
         return batchTimer.record(() -> {
-            catalog.searchTarget(collectionName).collection().requireNoModel();
-            List<BatchItemResult> results = new ArrayList<>(items.size());
-            for (VectorItem item : items) {
+            Collection collection = catalog.searchTarget(collectionName).collection();
+            collection.requireNoModel();
+            BatchItemResult[] results = new BatchItemResult[items.size()];
+            List<Integer> valid = new ArrayList<>(items.size());
+            for (int i = 0; i < items.size(); i++) {
+                VectorItem item = items.get(i);
                 try {
-                    UpsertResult stored = storeVector(collectionName, item);
-                    results.add(new BatchItemResult(item.id(), stored.created() ? "created" : "updated", null));
+                    Identifiers.requireImageId(item.id());
+                    VectorChecks.requireFinite(item.vector(), "vector of " + item.id());
+                    collection.requireDimension(item.vector(), "the vector of " + item.id());
+                    valid.add(i);
                 } catch (ImagesimException e) {
-                    results.add(BatchItemResult.failed(item.id(), e.code(), e.getMessage()));
+                    results[i] = BatchItemResult.failed(item.id(), e.code(), e.getMessage());
                 }
             }
-            return counted(BatchResult.of(results));
+            List<UpsertResult> stored = catalog.upsertVectors(collectionName, valid.stream().map(items::get).toList());
+            for (int j = 0; j < valid.size(); j++) {
+                results[valid.get(j)] = new BatchItemResult(items.get(valid.get(j)).id(),
+                        stored.get(j).created() ? "created" : "updated", null);
+            }
+            return counted(BatchResult.of(List.of(results)));
         });
-    }
-
-    private UpsertResult storeVector(String collectionName, VectorItem item) {
-        float[] vector = VectorChecks.requireFinite(item.vector(), "vector of " + item.id());
-        return catalog.upsertVector(collectionName, item.id(), vector, item.metadataJson());
     }
 
     private BatchResult storeAll(String collectionName, List<BatchItem> items) {

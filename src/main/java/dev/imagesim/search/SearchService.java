@@ -103,10 +103,7 @@ public class SearchService {
         Collection collection = target.collection();
         checkBounds(k, ef);
         VectorChecks.requireFinite(vector, "the query vector");
-        if (vector.length != collection.dimension()) {
-            throw ImagesimException.invalid("dimension-mismatch", "the query vector has " + vector.length
-                    + " dimensions; collection '" + collection.name() + "' holds " + collection.dimension());
-        }
+        collection.requireDimension(vector, "the query vector");
         return search(target, vector, k, ef, filter, start);
     }
 

@@ -7,6 +7,7 @@ import java.awt.Color;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -80,7 +81,7 @@ class VectorCollectionTest {
     }
 
     @Test
-    void aBatchOfVectorsIsStoredItemByItem() {
+    void aBatchOfVectorsIsCheckedItemByItemAndStoredInOrder() {
         try (RunningService service = RunningService.start(dataDir)) {
             assertThat(service.postJson("/api/v1/collections", "{\"name\":\"v\",\"dimension\":2}").status()).isEqualTo(201);
             String batch = """
@@ -99,11 +100,55 @@ class VectorCollectionTest {
             assertThat(service.get("/api/v1/collections/v").json().get("size").asInt()).isEqualTo(2);
             assertThat(service.get("/api/v1/collections/v/images/a").json().at("/metadata/n").asInt()).isEqualTo(1);
 
+            Reply twice = service.postJson("/api/v1/collections/v/images:batch", """
+                    {"items":[{"id":"c","vector":[1,1],"metadata":{"n":1}},
+                              {"id":"c","vector":[-1,0.1],"metadata":{"n":2}}]}""");
+            assertThat(twice.json().at("/items/0/status").asString()).isEqualTo("created");
+            assertThat(twice.json().at("/items/1/status").asString()).isEqualTo("updated");
+            assertThat(service.get("/api/v1/collections/v/images/c").json().at("/metadata/n").asInt())
+                    .as("the later write of an id in one batch wins").isEqualTo(2);
+            assertThat(ids(service.postJson("/api/v1/collections/v/search?k=1", "{\"vector\":[-1,0]}")))
+                    .as("the index holds the later vector too").containsExactly("c");
+            assertThat(service.get("/api/v1/collections/v").json().get("size").asInt()).isEqualTo(3);
+
             assertThat(service.postJson("/api/v1/collections", "{\"name\":\"images\"}").status()).isEqualTo(201);
             assertProblem(service.postJson("/api/v1/collections/images/images:batch", batch), 409,
                     "collection-embeds-images");
             assertProblem(service.postJson("/api/v1/collections/v/images:batch", "{\"items\":[]}"), 400,
                     "image-missing");
+        }
+    }
+
+    /** A batch this large is inserted into the index by several threads at once. */
+    @Test
+    void aLargeBatchIsIndexedWholeAndKeptOverARestart() {
+        Random random = new Random(3);
+        StringBuilder batch = new StringBuilder("{\"items\":[");
+        List<String> vectors = new ArrayList<>();
+        for (int i = 0; i < 250; i++) {
+            StringBuilder vector = new StringBuilder("[");
+            for (int d = 0; d < 8; d++) {
+                vector.append(d == 0 ? "" : ",").append(random.nextGaussian());
+            }
+            vectors.add(vector.append(']').toString());
+            batch.append(i == 0 ? "" : ",").append("{\"id\":\"p").append(i).append("\",\"vector\":")
+                    .append(vectors.get(i)).append('}');
+        }
+        String body = batch.append("]}").toString();
+        for (int restart = 0; restart < 2; restart++) {
+            try (RunningService service = RunningService.start(dataDir)) {
+                if (restart == 0) {
+                    service.postJson("/api/v1/collections", "{\"name\":\"v\",\"dimension\":8}");
+                    assertThat(service.postJson("/api/v1/collections/v/images:batch", body).json().get("created")
+                            .asInt()).isEqualTo(250);
+                }
+                assertThat(service.get("/api/v1/collections/v").json().get("size").asInt()).isEqualTo(250);
+                for (int i = 0; i < 250; i += 3) {
+                    assertThat(ids(service.postJson("/api/v1/collections/v/search?k=1",
+                            "{\"vector\":" + vectors.get(i) + "}"))).as("vector %d finds itself", i)
+                            .containsExactly("p" + i);
+                }
+            }
         }
     }
 
