@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Map;
+import java.util.concurrent.Semaphore;
 
 import org.springframework.stereotype.Service;
 
@@ -28,6 +29,10 @@ import dev.imagesim.index.VectorIndex;
  * Nearest-neighbour search in a collection by image, stored id or raw vector, with an optional metadata
  * equality filter. Filtering happens after the index search, widening the candidate list until k matches
  * are found or the collection is exhausted.
+ *
+ * <p>Searches run {@link SearchProperties#slots()} at a time and the rest wait their turn (a fair semaphore):
+ * a search is pure CPU, and with more of them than cores the scheduler's time slices, not the work, set the
+ * tail latency.
  */
 @Service
 public class SearchService {
@@ -42,9 +47,10 @@ public class SearchService {
     private final Timer byImageTimer;
     private final Timer byIdTimer;
     private final Timer byVectorTimer;
+    private final Semaphore slots;
 
     public SearchService(Catalog catalog, EmbeddingModels models, ImageDecoder decoder, RequestLimits limits,
-            JsonMapper json, MeterRegistry meters) {
+            JsonMapper json, MeterRegistry meters, SearchProperties properties) {
         this.catalog = catalog;
         this.models = models;
         this.decoder = decoder;
@@ -53,6 +59,7 @@ public class SearchService {
         this.byImageTimer = timer(meters, "image");
         this.byIdTimer = timer(meters, "id");
         this.byVectorTimer = timer(meters, "vector");
+        this.slots = new Semaphore(properties.slots(), true);
     }
 
     private static Timer timer(MeterRegistry meters, String by) {
@@ -108,6 +115,16 @@ public class SearchService {
     }
 
     private SearchResult search(SearchTarget target, float[] query, Integer kOrNull, Integer efOrNull,
+            Map<String, JsonNode> filter, long startNanos) {
+        slots.acquireUninterruptibly();
+        try {
+            return searchInSlot(target, query, kOrNull, efOrNull, filter, startNanos);
+        } finally {
+            slots.release();
+        }
+    }
+
+    private SearchResult searchInSlot(SearchTarget target, float[] query, Integer kOrNull, Integer efOrNull,
             Map<String, JsonNode> filter, long startNanos) {
         Collection collection = target.collection();
         int k = kOrNull == null ? 10 : kOrNull;

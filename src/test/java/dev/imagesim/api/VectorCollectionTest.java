@@ -152,6 +152,31 @@ class VectorCollectionTest {
         }
     }
 
+    /** With one search slot, concurrent searches queue for it and every one is answered. */
+    @Test
+    void searchesBeyondTheConcurrencyLimitWaitTheirTurn() throws Exception {
+        try (RunningService service = RunningService.start(dataDir, "--imagesim.search.max-concurrent=1")) {
+            service.postJson("/api/v1/collections", "{\"name\":\"v\",\"dimension\":2}");
+            for (int i = 0; i < 50; i++) {
+                putVector(service, "p" + i, "[" + Math.cos(i) + "," + Math.sin(i) + "]", null);
+            }
+            java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(8);
+            try {
+                List<java.util.concurrent.Future<List<String>>> searches = new ArrayList<>();
+                for (int i = 0; i < 80; i++) {
+                    int n = i % 50;
+                    searches.add(clients.submit(() -> ids(service.postJson("/api/v1/collections/v/search?k=1",
+                            "{\"vector\":[" + Math.cos(n) + "," + Math.sin(n) + "]}"))));
+                }
+                for (int i = 0; i < searches.size(); i++) {
+                    assertThat(searches.get(i).get()).containsExactly("p" + i % 50);
+                }
+            } finally {
+                clients.shutdown();
+            }
+        }
+    }
+
     @Test
     void whatNeedsAModelOrTheRightShapeIsRefused() {
         try (RunningService service = RunningService.start(dataDir)) {

@@ -32,8 +32,10 @@ import dev.imagesim.ChildService;
  * vectors (cosine) filled through {@code POST images:batch}, then {@code POST /search} by vector from 8
  * concurrent connections of {@code wrk} on loopback, then a graceful stop and a timed start over that data
  * directory. The
- * service runs in a child JVM, as a user would run it. Sizes: {@code -Dimagesim.bench.vectors},
- * {@code -Dimagesim.bench.search-seconds}; {@code -Dimagesim.bench.http-dir} keeps the data directory;
+ * service runs in a child JVM, as a user would run it. Searches are measured after a warm-up (JIT and caches
+ * take about a minute to settle with 2 busy cores) as the median of three runs. Sizes:
+ * {@code -Dimagesim.bench.vectors}, {@code -Dimagesim.bench.search-seconds} (each run),
+ * {@code -Dimagesim.bench.warmup-seconds}; {@code -Dimagesim.bench.http-dir} keeps the data directory;
  * {@code -Dimagesim.bench.child-jvm-args} adds options to the service's JVM (a profiler, say).
  */
 @Tag("benchmark")
@@ -57,7 +59,8 @@ class HttpIndexBenchmark {
         assumeTrue(Stream.of(System.getenv("PATH").split(":")).anyMatch(dir -> Files.isExecutable(Path.of(dir, "wrk"))),
                 "needs wrk on the PATH (Debian package wrk)");
         int vectors = Integer.getInteger("imagesim.bench.vectors", 1_000_000);
-        int searchSeconds = Integer.getInteger("imagesim.bench.search-seconds", 30);
+        int searchSeconds = Integer.getInteger("imagesim.bench.search-seconds", 20);
+        int warmupSeconds = Integer.getInteger("imagesim.bench.warmup-seconds", 60);
         Path dataDir = Path.of(System.getProperty("imagesim.bench.http-dir", tempDir.toString()));
         Files.createDirectories(dataDir);
         long stopStart;
@@ -67,7 +70,7 @@ class HttpIndexBenchmark {
             assertThat(created.status()).as("collection created").isIn(200, 201);
             ingest(service, vectors);
             System.out.printf("service RSS after ingest: %d MB%n", rssMegabytes(service.pid()));
-            search(service, searchSeconds);
+            search(service, warmupSeconds, searchSeconds, 3);
             stopStart = System.nanoTime();
         }
         System.out.printf("graceful stop (final snapshot, database closed): %.1f s%n", (System.nanoTime() - stopStart) / 1e9);
@@ -83,7 +86,7 @@ class HttpIndexBenchmark {
             restarted.output().lines().filter(line -> line.matches(".*(Starting Imagesim|HikariPool-1 - Start|"
                     + "Successfully validated|index of|DJL engine|default model|Tomcat started|Started Imagesim).*"))
                     .forEach(line -> System.out.println("  " + line.substring(0, Math.min(line.length(), 180))));
-            search(restarted, Math.max(5, searchSeconds / 3));
+            search(restarted, 5, searchSeconds, 1); // right after the start: JIT and caches still cold
         }
     }
 
@@ -129,9 +132,10 @@ class HttpIndexBenchmark {
 
     /**
      * {@code wrk} (C, Debian package wrk) with 8 connections on 2 threads, cycling through 1,000 query
-     * vectors: a load generator that takes little of the 2 cores the service needs.
+     * vectors: a load generator that takes little of the 2 cores the service needs. A warm-up, then
+     * {@code runs} runs and their median.
      */
-    private void search(ChildService service, int seconds) throws Exception {
+    private void search(ChildService service, int warmupSeconds, int seconds, int runs) throws Exception {
         Random random = new Random(7);
         List<String> bodies = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {
@@ -148,12 +152,44 @@ class HttpIndexBenchmark {
                     {["Content-Type"] = "application/json"}, bodies[i])
                 end
                 """.formatted(bodyFile));
-        wrk(service, script, 5); // warm-up: JIT, connections
-        String report = wrk(service, script, seconds);
-        System.out.printf("search by vector, wrk %d connections, k=10, default ef, %d s:%n%s%n", SEARCH_CLIENTS,
-                seconds, report.lines().filter(l -> l.matches("\\s*(Latency|Req/Sec|\\d+%|.*requests in|Requests/sec|Non-2xx).*"))
-                        .map(l -> "  " + l.trim()).reduce((a, b) -> a + "\n" + b).orElse(report));
-        assertThat(report).as("every search answered 2xx").doesNotContain("Non-2xx");
+        int warmup = Math.max(5, warmupSeconds); // at least: connections, the first JIT tiers
+        wrk(service, script, warmup);
+        double[][] figures = new double[runs][];
+        for (int run = 0; run < runs; run++) {
+            String report = wrk(service, script, seconds);
+            assertThat(report).as("every search answered 2xx").doesNotContain("Non-2xx");
+            figures[run] = new double[] {number(report, "Requests/sec:\\s+([\\d.]+)"), millis(report, "50%"),
+                millis(report, "90%"), millis(report, "99%")};
+            System.out.printf("  search run %d: %.0f req/s, p50 %.2f ms, p90 %.2f ms, p99 %.2f ms%n", run + 1,
+                    figures[run][0], figures[run][1], figures[run][2], figures[run][3]);
+        }
+        System.out.printf("search by vector, wrk %d connections, k=10, default ef, %d s warm-up, median of %d "
+                + "runs of %d s: %.0f req/s, p50 %.2f ms, p90 %.2f ms, p99 %.2f ms%n", SEARCH_CLIENTS, warmup,
+                runs, seconds, median(figures, 0), median(figures, 1), median(figures, 2), median(figures, 3));
+    }
+
+    private static double median(double[][] figures, int column) {
+        double[] values = Arrays.stream(figures).mapToDouble(f -> f[column]).sorted().toArray();
+        return values[values.length / 2];
+    }
+
+    /** A latency percentile of a {@code wrk --latency} report, in milliseconds. */
+    private static double millis(String report, String percentile) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\s" + percentile + "\\s+([\\d.]+)(us|ms|s)")
+                .matcher(report);
+        assertThat(m.find()).as("%s in%n%s", percentile, report).isTrue();
+        double value = Double.parseDouble(m.group(1));
+        return switch (m.group(2)) {
+            case "us" -> value / 1000;
+            case "s" -> value * 1000;
+            default -> value;
+        };
+    }
+
+    private static double number(String report, String regex) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(regex).matcher(report);
+        assertThat(m.find()).as("%s in%n%s", regex, report).isTrue();
+        return Double.parseDouble(m.group(1));
     }
 
     private static String wrk(ChildService service, Path script, int seconds) throws Exception {

@@ -27,16 +27,43 @@ import dev.imagesim.model.ModelLoader;
 import dev.imagesim.model.ModelManifest;
 
 /**
- * The Java side of {@code bench/embed-bench.sh}: images/s and milliseconds per call at batch 1 and 32 on
- * 224 px RGB images, preprocessing included, for the DJL-built eager trunk (seeded weights) and for the
- * TorchScript trunk that {@code bench/pytorch_embed_bench.py} traced from the PyTorch peer. Same calls,
- * warm-up and medians as the peer. Prints {@code embed <engine> <arch> <batch> <images/s> <ms per call>}.
+ * The Java side of {@code bench/embed-bench.sh}: images/s and milliseconds per call at batch 1 and 32,
+ * preprocessing included, for the DJL-built eager trunk (seeded weights) and for the TorchScript trunk that
+ * {@code bench/pytorch_embed_bench.py} traced from the PyTorch peer: ResNets on 224 px RGB, and the default
+ * model's small CNN on 32 px grey. Same calls, warm-up and medians as the peer. Prints
+ * {@code embed <engine> <arch> <batch> <images/s> <ms per call>}.
  */
 @Tag("benchmark")
 class EmbeddingBenchmark {
 
-    private static final int SIZE = 224;
-    private static final int DIM = 128;
+    /** How an architecture is benchmarked: input side, channels, embedding dimension, calls at batch 1 and 32. */
+    record Setup(int size, int channels, int dim, int calls1, int calls32) {
+
+        static Setup of(String arch) {
+            return arch.equals("cnn") ? new Setup(32, 1, 64, 300, 30) : new Setup(224, 3, 128, 30, 3);
+        }
+
+        ModelManifest seededManifest(String arch) {
+            return DjlEmbeddingModelTest.manifest(Architecture.valueOf(arch.toUpperCase()), size, channels, dim)
+                    .validated();
+        }
+
+        /** 64 images of seeded random pixels, of this setup's side. */
+        List<BufferedImage> images() {
+            Random random = new Random(7);
+            List<BufferedImage> images = new ArrayList<>(64);
+            for (int i = 0; i < 64; i++) {
+                BufferedImage image = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
+                for (int y = 0; y < size; y++) {
+                    for (int x = 0; x < size; x++) {
+                        image.setRGB(x, y, random.nextInt(1 << 24));
+                    }
+                }
+                images.add(image);
+            }
+            return images;
+        }
+    }
 
     @TempDir
     Path dataDir;
@@ -44,31 +71,31 @@ class EmbeddingBenchmark {
     @Test
     void djlEagerAndTorchScript() throws IOException {
         Path peerDir = Path.of(System.getProperty("imagesim.bench.torchscript-dir", "target/bench"));
-        String[] archs = System.getProperty("imagesim.bench.archs", "resnet18,resnet50").split(",");
+        String[] archs = System.getProperty("imagesim.bench.archs", "cnn,resnet18,resnet50").split(",");
         ModelLoader loader = new ModelLoader(new DjlRuntime(new DataDirectory(dataDir), TestEngine.properties()));
-        List<BufferedImage> images = randomImages(64);
         for (String arch : archs) {
+            Setup setup = Setup.of(arch);
             Path bundle = Files.createDirectories(dataDir.resolve(arch));
-            ModelManifest seeded = DjlEmbeddingModelTest.manifest(Architecture.valueOf(arch.toUpperCase()), SIZE, 3, DIM)
-                    .validated();
+            ModelManifest seeded = setup.seededManifest(arch);
             try (OutputStream out = Files.newOutputStream(bundle.resolve(ModelLoader.PARAMS_FILE))) {
                 loader.writeSeededWeights(seeded, out);
             }
             ModelManifest installed = seeded.installed(ModelLoader.PARAMS_FILE, null);
-            measure("djl-eager", arch, loader, new ModelBundle(bundle, installed), images);
+            measure("djl-eager", arch, loader, new ModelBundle(bundle, installed), setup);
             Path traced = peerDir.resolve(arch + "-torchscript");
             assumeTrue(Files.exists(traced.resolve("manifest.json")), "no TorchScript bundle at " + traced
                     + ": run bench/embed-bench.sh");
             ModelManifest script = JsonMapper.builder().build()
                     .readValue(traced.resolve("manifest.json").toFile(), ModelManifest.class).validated();
-            measure("djl-torchscript", arch, loader, new ModelBundle(traced, script), images);
+            measure("djl-torchscript", arch, loader, new ModelBundle(traced, script), setup);
         }
     }
 
-    private static void measure(String engine, String arch, ModelLoader loader, ModelBundle bundle,
-            List<BufferedImage> images) throws IOException {
+    private static void measure(String engine, String arch, ModelLoader loader, ModelBundle bundle, Setup setup)
+            throws IOException {
+        List<BufferedImage> images = setup.images();
         try (DjlEmbeddingModel model = new DjlEmbeddingModel(bundle.manifest(), loader.load(bundle), 1, 32, null)) {
-            for (int[] run : new int[][] {{1, 30}, {32, 3}}) {
+            for (int[] run : new int[][] {{1, setup.calls1()}, {32, setup.calls32()}}) {
                 int batch = run[0];
                 timed(model, images, batch, 2); // warm-up
                 double[] seconds = timed(model, images, batch, run[1]);
@@ -92,20 +119,5 @@ class EmbeddingBenchmark {
             seconds[i] = (System.nanoTime() - start) / 1e9;
         }
         return seconds;
-    }
-
-    private static List<BufferedImage> randomImages(int count) {
-        Random random = new Random(7);
-        List<BufferedImage> images = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            BufferedImage image = new BufferedImage(SIZE, SIZE, BufferedImage.TYPE_INT_RGB);
-            for (int y = 0; y < SIZE; y++) {
-                for (int x = 0; x < SIZE; x++) {
-                    image.setRGB(x, y, random.nextInt(1 << 24));
-                }
-            }
-            images.add(image);
-        }
-        return images;
     }
 }
