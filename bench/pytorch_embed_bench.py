@@ -2,10 +2,12 @@
 """PyTorch eager peer for the embedding benchmark (bench/embed-bench.sh), with Debian's python3-torch and
 python3-torchvision (CPU).
 
-For each architecture it builds the network the service builds (torchvision's ResNet with the classifier
-replaced by a linear layer to the embedding dimension: the same layers as TrunkFactory's trunk + global
-average pool + linear head), seeded and untrained, then:
-  - times it in eager mode at batch 1 and batch 32 on 224 px RGB images, preprocessing included
+For each architecture it builds the network the service builds, seeded and untrained: for resnet18/resnet50
+torchvision's ResNet with the classifier replaced by a linear layer to the embedding dimension (the same
+layers as TrunkFactory's trunk + global average pool + linear head) on 224 px RGB, 128-d; for cnn the twin of
+the default model's small CNN (TrunkFactory.smallCnn: four conv3x3-BN-ReLU stages of 32/64/128/256 filters,
+2x2 max pooling after the first three, global average pool, linear head) on 32 px grey, 64-d. Then:
+  - times it in eager mode at batch 1 and batch 32, preprocessing included
     (uint8 HWC -> float CHW, normalised), with torch.set_num_threads(THREADS);
   - traces it to TorchScript and writes a service model bundle (trunk.pt + manifest.json) under
     OUT/<arch>-torchscript, which the Java side then loads through DJL.
@@ -23,29 +25,42 @@ import numpy as np
 import torch
 import torchvision
 
-SIZE = 224
-DIM = 128
-MEAN, STD = [0.5, 0.5, 0.5], [0.25, 0.25, 0.25]
 THREADS = int(os.environ.get("THREADS", "2"))
+# input side, channels, embedding dimension, calls timed at batch 1 and at batch 32: as EmbeddingBenchmark
+SHAPES = {"cnn": (32, 1, 64, 300, 30), "resnet18": (224, 3, 128, 30, 3), "resnet50": (224, 3, 128, 30, 3)}
 
 
-def network(arch):
+def small_cnn(dim):
+    layers, channels = [], 1
+    for i, filters in enumerate((32, 64, 128, 256)):
+        layers += [torch.nn.Conv2d(channels, filters, 3, padding=1, bias=False), torch.nn.BatchNorm2d(filters),
+                   torch.nn.ReLU()]
+        if i < 3:
+            layers.append(torch.nn.MaxPool2d(2, 2))
+        channels = filters
+    layers += [torch.nn.AdaptiveAvgPool2d(1), torch.nn.Flatten(), torch.nn.Linear(channels, dim)]
+    return torch.nn.Sequential(*layers)
+
+
+def network(arch, dim):
     torch.manual_seed(7)
+    if arch == "cnn":
+        return small_cnn(dim).eval()
     model = getattr(torchvision.models, arch)(weights=None)
-    model.fc = torch.nn.Linear(model.fc.in_features, DIM)
+    model.fc = torch.nn.Linear(model.fc.in_features, dim)
     return model.eval()
 
 
-def preprocess(images):
+def preprocess(images, channels):
     batch = torch.from_numpy(np.stack(images)).permute(0, 3, 1, 2).float().div_(255.0)
-    mean = torch.tensor(MEAN)[None, :, None, None]
-    std = torch.tensor(STD)[None, :, None, None]
+    mean = torch.tensor([0.5] * channels)[None, :, None, None]
+    std = torch.tensor([0.25] * channels)[None, :, None, None]
     return (batch - mean) / std
 
 
 def embed(model, images):
     with torch.inference_mode():
-        out = model(preprocess(images))
+        out = model(preprocess(images, images[0].shape[2]))
         return torch.nn.functional.normalize(out, dim=1)
 
 
@@ -64,23 +79,25 @@ def timed(model, images, batch, calls):
 def main():
     out_dir, archs = sys.argv[1], sys.argv[2].split(",")
     torch.set_num_threads(THREADS)
-    rng = np.random.default_rng(7)
-    images = [rng.integers(0, 256, (SIZE, SIZE, 3), dtype=np.uint8) for _ in range(64)]
     for arch in archs:
-        model = network(arch)
-        for batch, calls in ((1, 30), (32, 3)):
+        size, channels, dim, calls1, calls32 = SHAPES[arch]
+        rng = np.random.default_rng(7)
+        images = [rng.integers(0, 256, (size, size, channels), dtype=np.uint8) for _ in range(64)]
+        model = network(arch, dim)
+        for batch, calls in ((1, calls1), (32, calls32)):
             timed(model, images, batch, 2)  # warm-up
             rate, ms = timed(model, images, batch, calls)
             print(f"embed\tpytorch-eager\t{arch}\t{batch}\t{rate:.2f}\t{ms:.1f}", flush=True)
         bundle = os.path.join(out_dir, f"{arch}-torchscript")
         os.makedirs(bundle, exist_ok=True)
-        traced = torch.jit.trace(model, torch.zeros(1, 3, SIZE, SIZE))
+        traced = torch.jit.trace(model, torch.zeros(1, channels, size, size))
         traced.save(os.path.join(bundle, "trunk.pt"))
         manifest = {
             "id": f"bench-{arch}-torchscript",
-            "description": f"torchvision {arch}, seeded and untrained, traced by bench/pytorch_embed_bench.py",
-            "architecture": "torchscript", "inputSize": SIZE, "resizeSize": SIZE, "channels": 3,
-            "mean": MEAN, "std": STD, "embeddingDim": DIM, "distance": "cosine", "weights": "trunk.pt",
+            "description": f"{arch} twin of the service's trunk, seeded and untrained, traced by bench/pytorch_embed_bench.py",
+            "architecture": "torchscript", "inputSize": size, "resizeSize": size, "channels": channels,
+            "mean": [0.5] * channels, "std": [0.25] * channels, "embeddingDim": dim, "distance": "cosine",
+            "weights": "trunk.pt",
             "trained": False, "provenance": "bench/pytorch_embed_bench.py, torch.manual_seed(7)",
         }
         with open(os.path.join(bundle, "manifest.json"), "w") as f:
