@@ -91,7 +91,8 @@ public class Catalog {
         LiveIndex live = live(collectionName);
         Collection current = live.generation().collection();
         if (Objects.equals(current.modelId(), modelId)) {
-            current.requireDimension(vector, "the vector"); // refuse before storing the blob; a model switch is caught below
+            // refuse before storing the blob; a model switch is caught below
+            current.requireDimension(vector, "the vector");
         }
         String sha = image == null ? null : blobs.put(image.bytes());
         return write(live, modelId, List.of(new Write(id, image, sha, vector, metadataJson))).get(0);

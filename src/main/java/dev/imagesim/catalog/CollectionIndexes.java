@@ -32,7 +32,7 @@ import dev.imagesim.index.IndexSnapshot;
 class CollectionIndexes {
 
     private static final Logger log = LoggerFactory.getLogger(CollectionIndexes.class);
-    /** Writes committed together from which on several threads insert them into the index. */
+    /** From this many writes committed together on, several threads insert them into the index. */
     private static final int PARALLEL_WRITES = 64;
 
     private final Map<String, LiveIndex> indexes = new ConcurrentHashMap<>();

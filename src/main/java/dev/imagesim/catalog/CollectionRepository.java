@@ -65,7 +65,8 @@ class CollectionRepository {
      * collection commit in sequence order.
      */
     Optional<Long> reserveSequences(String name, int count) {
-        if (jdbc.sql("UPDATE collections SET last_seq = last_seq + ? WHERE name = ?").params(count, name).update() == 0) {
+        if (jdbc.sql("UPDATE collections SET last_seq = last_seq + ? WHERE name = ?").params(count, name)
+                .update() == 0) {
             return Optional.empty();
         }
         return jdbc.sql("SELECT last_seq FROM collections WHERE name = ?").param(name).query(Long.class).optional()

@@ -22,7 +22,8 @@ class H2HousekeepingTest {
 
     @Test
     void chunksLeftByManySmallCommitsAreRewritten() throws Exception {
-        try (RunningService service = RunningService.start(dataDir, "--imagesim.h2.housekeeping-interval-seconds=3600")) {
+        try (RunningService service = RunningService.start(dataDir,
+                "--imagesim.h2.housekeeping-interval-seconds=3600")) {
             H2Housekeeping housekeeping = service.bean(H2Housekeeping.class);
             if (TestDatabase.postgres()) {
                 assertThat(housekeeping.compact()).as("nothing to do on PostgreSQL").isNull();
