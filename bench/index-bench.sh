@@ -10,6 +10,8 @@
 #   THREADS=1 EFS=40,80 bench/index-bench.sh      # a quicker sweep
 #   SCALAR=1 bench/index-bench.sh                 # also the Java side without the Vector API
 #   RUNS=5 bench/index-bench.sh                   # queries/s as the median of 5 runs (default 3)
+#   ROUNDS=3 bench/index-bench.sh                 # C++, Java, C++, Java, C++, Java: each figure the median of
+#                                                 # the rounds, so a busy spell of the machine hits both sides
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DATA=${FASHION_MNIST:-/usr/share/datasets/fashion-mnist}
@@ -40,8 +42,10 @@ else
   GT="$OUT/fashion-mnist-gt.i32"
 fi
 
-echo "# native C++ hnswlib on $DATASET (the ground truth is computed on the first run)" >&2
-"$OUT/hnswlib_bench" "$METRIC" "$BASE" "$QUERIES" "$GT" "$M" "$EFC" "$THREADS" "$EFS" | tee "$OUT/cpp.tsv" >&2
+cpp_side() {
+  echo "# native C++ hnswlib on $DATASET (the ground truth is computed on the first run)" >&2
+  "$OUT/hnswlib_bench" "$METRIC" "$BASE" "$QUERIES" "$GT" "$M" "$EFC" "$THREADS" "$EFS" | tee -a "$OUT/cpp.tsv" >&2
+}
 
 java_side() { # $1: output name, $2: JVM arguments (the Vector API module, or none for scalar distances)
   echo "# Java ($1): the service's index" >&2
@@ -50,13 +54,18 @@ java_side() { # $1: output name, $2: JVM arguments (the Vector API module, or no
     -Dimagesim.bench.metric="$METRIC" -Dimagesim.bench.base="$PWD/$BASE" \
     -Dimagesim.bench.queries="$PWD/$QUERIES" -Dimagesim.bench.ground-truth="$PWD/$GT" \
     -Dimagesim.bench.m="$M" -Dimagesim.bench.ef-construction="$EFC" -Dimagesim.bench.threads="$THREADS" \
-    -Dimagesim.bench.efs="$EFS" -Dimagesim.bench.runs="${RUNS:-3}" | grep -P '^(build|search)\tjava\t' | tee "$OUT/$1.tsv" >&2
+    -Dimagesim.bench.efs="$EFS" -Dimagesim.bench.runs="${RUNS:-3}" | grep -P '^(build|search)\tjava\t' | tee -a "$OUT/$1.tsv" >&2
 }
 
-table() { # $1: the C++ rows, $2: the Java rows
+table() { # $1: the C++ rows, $2: the Java rows; a figure given by several rounds is their median
   gawk -F'\t' '
-    $1 == "build"  { side = FILENAME == ARGV[1] ? "cpp" : "java"; build[side, $3] = $4; mem[side, $3] = $5; threads[$3] = 1 }
-    $1 == "search" { side = FILENAME == ARGV[1] ? "cpp" : "java"; recall[side, $3, $4] = $5; qps[side, $3, $4] = $6
+    function median(key,    n, v) { n = split(all[key], v, " "); asort(v)
+                                    return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2 }
+    function add(key, value) { all[key] = all[key] " " value }
+    $1 == "build"  { side = FILENAME == ARGV[1] ? "cpp" : "java"; add("b" SUBSEP side SUBSEP $3, $4)
+                     build[side, $3] = median("b" SUBSEP side SUBSEP $3); mem[side, $3] = $5; threads[$3] = 1 }
+    $1 == "search" { side = FILENAME == ARGV[1] ? "cpp" : "java"; recall[side, $3, $4] = $5
+                     add("q" SUBSEP side SUBSEP $3 SUBSEP $4, $6); qps[side, $3, $4] = median("q" SUBSEP side SUBSEP $3 SUBSEP $4)
                      efs[$4] = 1; threads[$3] = 1 }
     END {
       print "| threads | build Java s | build C++ s | Java/C++ | index Java MB | index C++ MB |"
@@ -75,8 +84,13 @@ table() { # $1: the C++ rows, $2: the Java rows
     }' "$1" "$2"
 }
 
-java_side java "--add-modules jdk.incubator.vector"
-echo "Java with the Vector API:"
+rm -f "$OUT/cpp.tsv" "$OUT/java.tsv" "$OUT/scalar.tsv"
+for round in $(seq "${ROUNDS:-1}"); do
+  echo "# round $round of ${ROUNDS:-1}" >&2
+  cpp_side
+  java_side java "--add-modules jdk.incubator.vector"
+done
+echo "Java with the Vector API (median of ${ROUNDS:-1} rounds):"
 table "$OUT/cpp.tsv" "$OUT/java.tsv"
 if [ "${SCALAR:-0}" = 1 ]; then
   java_side scalar ""
