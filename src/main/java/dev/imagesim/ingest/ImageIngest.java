@@ -121,8 +121,9 @@ public class ImageIngest {
             }
             List<UpsertResult> stored = catalog.upsertVectors(collectionName, valid.stream().map(items::get).toList());
             for (int j = 0; j < valid.size(); j++) {
-                results[valid.get(j)] = new BatchItemResult(items.get(valid.get(j)).id(),
-                        stored.get(j).created() ? "created" : "updated", null);
+                UpsertResult result = stored.get(j);
+                results[valid.get(j)] = new BatchItemResult(result.record().id(),
+                        result.created() ? "created" : "updated", null);
             }
             return counted(BatchResult.of(List.of(results)));
         });
