@@ -2,7 +2,6 @@ package dev.imagesim.embedding;
 
 import java.awt.image.BufferedImage;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -19,14 +18,15 @@ import dev.imagesim.model.ModelManifest;
  * An {@link EmbeddingModel} backed by a DJL model and a fixed pool of predictors: a DJL predictor is not
  * thread-safe, so each engine call borrows one, and callers beyond the pool size wait for a free one.
  * Calls smaller than an engine batch go through a {@link MicroBatcher} (unless it is off), so concurrent
- * single-image requests share engine batches; images are preprocessed on the caller's thread.
+ * single-image requests share engine batches. Images are preprocessed on the caller's thread, the images of
+ * one call in parallel (the common fork-join pool helps).
  */
 final class DjlEmbeddingModel implements EmbeddingModel, AutoCloseable {
 
     private final ModelManifest manifest;
     private final Model model;
     private final Preprocessor preprocessor;
-    private final BlockingQueue<Predictor<float[], float[]>> predictors;
+    private final BlockingQueue<Predictor<List<float[]>, float[][]>> predictors;
     private final int batchSize;
     private final MicroBatcher batcher;
 
@@ -52,24 +52,20 @@ final class DjlEmbeddingModel implements EmbeddingModel, AutoCloseable {
 
     @Override
     public float[][] embed(List<BufferedImage> images) {
-        List<float[]> tensors = new ArrayList<>(images.size());
-        for (BufferedImage image : images) {
-            tensors.add(preprocessor.toTensor(image));
-        }
+        List<float[]> tensors = images.size() == 1 ? List.of(preprocessor.toTensor(images.get(0)))
+                : images.parallelStream().map(preprocessor::toTensor).toList();
         return batcher != null && tensors.size() < batchSize ? batcher.run(tensors) : predict(tensors);
     }
 
     /** Runs preprocessed tensors through one predictor, {@code batchSize} at a time. */
     private float[][] predict(List<float[]> tensors) {
         float[][] embeddings = new float[tensors.size()][];
-        Predictor<float[], float[]> predictor = borrow();
+        Predictor<List<float[]>, float[][]> predictor = borrow();
         try {
             for (int start = 0; start < tensors.size(); start += batchSize) {
-                List<float[]> batch = tensors.subList(start, Math.min(tensors.size(), start + batchSize));
-                List<float[]> output = predictor.batchPredict(batch);
-                for (int i = 0; i < output.size(); i++) {
-                    embeddings[start + i] = output.get(i);
-                }
+                float[][] output = predictor.predict(
+                        tensors.subList(start, Math.min(tensors.size(), start + batchSize)));
+                System.arraycopy(output, 0, embeddings, start, output.length);
             }
         } catch (TranslateException e) {
             throw new ImagesimException(Kind.UNAVAILABLE, "embedding-failed",
@@ -80,7 +76,7 @@ final class DjlEmbeddingModel implements EmbeddingModel, AutoCloseable {
         return embeddings;
     }
 
-    private Predictor<float[], float[]> borrow() {
+    private Predictor<List<float[]>, float[][]> borrow() {
         try {
             return predictors.take();
         } catch (InterruptedException e) {

@@ -1,5 +1,7 @@
 package dev.imagesim.embedding;
 
+import java.util.List;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
@@ -8,32 +10,60 @@ import ai.djl.translate.Translator;
 import ai.djl.translate.TranslatorContext;
 
 /**
- * Feeds preprocessed CHW tensors to the trunk and returns L2-normalised embeddings. Batches are stacked by
- * DJL; every array lives in the predictor context's manager and is released when the call returns.
+ * Feeds a batch of preprocessed CHW tensors to the trunk as one NCHW array and returns one L2-normalised
+ * embedding per tensor. The batch crosses into the engine in one copy and comes back in one, and the
+ * normalisation runs in Java: DJL's per-item batchifier would spend a native call on every image on the way
+ * in and several on the way out, which costs as much as a small trunk's forward pass. Every array lives in
+ * the predictor context's manager and is released when the call returns.
  */
-final class EmbeddingTranslator implements Translator<float[], float[]> {
+final class EmbeddingTranslator implements Translator<List<float[]>, float[][]> {
 
-    private final Shape imageShape;
+    private final int channels;
+    private final int size;
 
     EmbeddingTranslator(int channels, int size) {
-        this.imageShape = new Shape(channels, size, size);
+        this.channels = channels;
+        this.size = size;
     }
 
     @Override
-    public NDList processInput(TranslatorContext ctx, float[] tensor) {
-        return new NDList(ctx.getNDManager().create(tensor, imageShape));
+    public NDList processInput(TranslatorContext ctx, List<float[]> tensors) {
+        int length = channels * size * size;
+        float[] batch = new float[tensors.size() * length];
+        for (int i = 0; i < tensors.size(); i++) {
+            System.arraycopy(tensors.get(i), 0, batch, i * length, length);
+        }
+        return new NDList(ctx.getNDManager().create(batch, new Shape(tensors.size(), channels, size, size)));
     }
 
     @Override
-    public float[] processOutput(TranslatorContext ctx, NDList list) {
-        NDArray embedding = list.singletonOrThrow().flatten();
-        NDArray norm = embedding.norm().maximum(1e-12f);
-        return embedding.div(norm).toFloatArray();
+    public float[][] processOutput(TranslatorContext ctx, NDList list) {
+        NDArray output = list.singletonOrThrow();
+        int rows = Math.toIntExact(output.getShape().get(0));
+        float[] values = output.toFloatArray();
+        int dimension = values.length / rows;
+        float[][] embeddings = new float[rows][];
+        for (int r = 0; r < rows; r++) {
+            embeddings[r] = normalised(values, r * dimension, dimension);
+        }
+        return embeddings;
+    }
+
+    private static float[] normalised(float[] values, int from, int dimension) {
+        double squares = 0;
+        for (int i = from; i < from + dimension; i++) {
+            squares += values[i] * values[i];
+        }
+        float scale = (float) (1 / Math.max(Math.sqrt(squares), 1e-12));
+        float[] row = new float[dimension];
+        for (int i = 0; i < dimension; i++) {
+            row[i] = values[from + i] * scale;
+        }
+        return row;
     }
 
     @Override
     public Batchifier getBatchifier() {
-        return Batchifier.STACK;
+        return null;
     }
-
 }

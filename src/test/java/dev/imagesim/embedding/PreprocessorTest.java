@@ -3,7 +3,10 @@ package dev.imagesim.embedding;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.util.Random;
 
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
@@ -66,5 +69,42 @@ class PreprocessorTest {
         for (int i = 0; i < 16; i++) {
             assertThat(t[i]).as("red channel at %d", i).isCloseTo((0f - 0.1f) / 0.5f, Offset.offset(0.05f));
         }
+    }
+
+    @Test
+    void imagesReadStraightFromTheRasterMatchWhatDrawingThemGives() {
+        Random random = new Random(3);
+        int[] types = {BufferedImage.TYPE_INT_RGB, BufferedImage.TYPE_INT_BGR, BufferedImage.TYPE_3BYTE_BGR,
+            BufferedImage.TYPE_BYTE_GRAY};
+        for (int channels : new int[] {1, 3}) {
+            Preprocessor preprocessor = new Preprocessor(manifest(channels, 4, 4));
+            for (int type : types) {
+                for (int[] size : new int[][] {{4, 4}, {7, 4}, {4, 9}}) {
+                    BufferedImage image = new BufferedImage(size[0], size[1], type);
+                    for (int y = 0; y < size[1]; y++) {
+                        for (int x = 0; x < size[0]; x++) {
+                            image.setRGB(x, y, random.nextInt(1 << 24));
+                        }
+                    }
+                    assertThat(preprocessor.toTensor(image))
+                            .as("type %d, %d x %d, %d channels", type, size[0], size[1], channels)
+                            .containsExactly(preprocessor.toTensor(drawnCentre(image, 4)));
+                }
+            }
+        }
+    }
+
+    /** The centre {@code side}² of an image drawn onto a white RGB canvas by Java2D, as the drawing path does. */
+    private static BufferedImage drawnCentre(BufferedImage image, int side) {
+        BufferedImage canvas = new BufferedImage(side, side, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = canvas.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+        g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, side, side);
+        g.drawImage(image, -(image.getWidth() - side) / 2, -(image.getHeight() - side) / 2, image.getWidth(),
+                image.getHeight(), null);
+        g.dispose();
+        return canvas;
     }
 }
