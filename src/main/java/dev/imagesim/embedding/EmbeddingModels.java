@@ -56,7 +56,7 @@ public class EmbeddingModels {
 
     private DjlEmbeddingModel load(ModelBundle bundle) {
         try {
-            return new DjlEmbeddingModel(bundle.manifest(), loader.load(bundle), properties.predictors(),
+            return new DjlEmbeddingModel(bundle.manifest(), loader.loadForServing(bundle), properties.predictors(),
                     properties.batchSize(), properties.microBatching() ? properties.batchWait() : null);
         } catch (IOException e) {
             throw new ImagesimException(Kind.UNAVAILABLE, "model-load-failed", e.getMessage(), e);

@@ -40,6 +40,19 @@ public class ModelLoader {
     }
 
     /**
+     * Loads the bundle for serving: as {@link #load}, and a DJL-built network has its batch normalisations
+     * folded into the convolutions before them ({@link BatchNormFolding}). Its block no longer has the
+     * layout of {@link TrunkFactory}'s networks, so its parameters cannot be copied or saved.
+     */
+    public Model loadForServing(ModelBundle bundle) throws IOException {
+        Model model = load(bundle, false);
+        if (bundle.manifest().architecture() != Architecture.TORCHSCRIPT) {
+            model.setBlock(BatchNormFolding.fold(model.getBlock(), model.getNDManager()));
+        }
+        return model;
+    }
+
+    /**
      * Loads the bundle with gradients enabled on a TorchScript module's parameters, for fine-tuning it;
      * the caller owns (and closes) the returned model.
      */

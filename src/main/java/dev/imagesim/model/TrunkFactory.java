@@ -28,6 +28,8 @@ import ai.djl.nn.pooling.Pool;
  */
 public final class TrunkFactory {
 
+    /** The epsilon of every batch normalisation here (DJL's default), which folding for inference needs. */
+    static final float BATCH_NORM_EPSILON = 1e-5f;
     private static final int[] RESNET_FILTERS = {64, 128, 256, 512};
     private static final int[] MLP_UNITS = {512, 256};
 
@@ -83,7 +85,7 @@ public final class TrunkFactory {
         int[] filters = {32, 64, 128, 256};
         for (int i = 0; i < filters.length; i++) {
             SequentialBlock stage = new ScopedSequentialBlock()
-                    .add(conv(filters[i], 3, 1)).add(BatchNorm.builder().build()).add(Activation.reluBlock());
+                    .add(conv(filters[i], 3, 1)).add(batchNorm()).add(Activation.reluBlock());
             if (i < filters.length - 1) {
                 stage.add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)));
             }
@@ -95,7 +97,7 @@ public final class TrunkFactory {
     private static SequentialBlock resnet(int[] units, boolean bottleneck) {
         SequentialBlock block = new ScopedSequentialBlock().add(new ScopedSequentialBlock()
                 .add(conv(64, 7, 2))
-                .add(BatchNorm.builder().build())
+                .add(batchNorm())
                 .add(Activation.reluBlock())
                 .add(Pool.maxPool2dBlock(new Shape(3, 3), new Shape(2, 2), new Shape(1, 1))));
         int expansion = bottleneck ? 4 : 1;
@@ -117,23 +119,35 @@ public final class TrunkFactory {
     private static Block residualUnit(int filters, int stride, boolean project, boolean bottleneck) {
         SequentialBlock main = new ScopedSequentialBlock();
         if (bottleneck) {
-            main.add(conv(filters, 1, 1)).add(BatchNorm.builder().build()).add(Activation.reluBlock())
-                    .add(conv(filters, 3, stride)).add(BatchNorm.builder().build()).add(Activation.reluBlock())
-                    .add(conv(filters * 4, 1, 1)).add(BatchNorm.builder().build());
+            main.add(conv(filters, 1, 1)).add(batchNorm()).add(Activation.reluBlock())
+                    .add(conv(filters, 3, stride)).add(batchNorm()).add(Activation.reluBlock())
+                    .add(conv(filters * 4, 1, 1)).add(batchNorm());
         } else {
-            main.add(conv(filters, 3, stride)).add(BatchNorm.builder().build()).add(Activation.reluBlock())
-                    .add(conv(filters, 3, 1)).add(BatchNorm.builder().build());
+            main.add(conv(filters, 3, stride)).add(batchNorm()).add(Activation.reluBlock())
+                    .add(conv(filters, 3, 1)).add(batchNorm());
         }
         Block shortcut = project
                 ? new ScopedSequentialBlock().add(conv(filters * (bottleneck ? 4 : 1), 1, stride))
-                        .add(BatchNorm.builder().build())
+                        .add(batchNorm())
                 : Blocks.identityBlock();
-        return new ParallelBlock(TrunkFactory::addThenRelu, Arrays.asList(main, shortcut));
+        return new ResidualUnit(Arrays.asList(main, shortcut));
     }
 
-    private static NDList addThenRelu(List<NDList> branches) {
-        return new NDList(Activation.relu(
-                branches.get(0).singletonOrThrow().add(branches.get(1).singletonOrThrow())));
+    /** A residual unit: its main branch and its shortcut, added, then ReLU. */
+    static final class ResidualUnit extends ParallelBlock {
+
+        ResidualUnit(List<Block> branches) {
+            super(ResidualUnit::addThenRelu, branches);
+        }
+
+        private static NDList addThenRelu(List<NDList> branches) {
+            return new NDList(Activation.relu(
+                    branches.get(0).singletonOrThrow().add(branches.get(1).singletonOrThrow())));
+        }
+    }
+
+    private static BatchNorm batchNorm() {
+        return BatchNorm.builder().optEpsilon(BATCH_NORM_EPSILON).build();
     }
 
     private static SequentialBlock vgg(int[][] stages) {

@@ -47,7 +47,8 @@ class DjlEmbeddingModelTest {
             loader.writeSeededWeights(manifest, out);
         }
         ModelManifest installed = manifest.installed(ModelLoader.PARAMS_FILE, null);
-        model = new DjlEmbeddingModel(installed, loader.load(new ModelBundle(bundleDir, installed)), 2, 4, Duration.ofMillis(1));
+        model = new DjlEmbeddingModel(installed, loader.loadForServing(new ModelBundle(bundleDir, installed)), 2, 4,
+                Duration.ofMillis(1));
     }
 
     @AfterAll

@@ -16,6 +16,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import ai.djl.Model;
+
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.imagesim.DataDirectory;
@@ -30,7 +32,8 @@ import dev.imagesim.model.ModelManifest;
  * The Java side of {@code bench/embed-bench.sh}: images/s and milliseconds per call at batch 1 and 32,
  * preprocessing included, for the DJL-built eager trunk (seeded weights) and for the TorchScript trunk that
  * {@code bench/pytorch_embed_bench.py} traced from the PyTorch peer: ResNets on 224 px RGB, and the default
- * model's small CNN on 32 px grey. Same calls, warm-up and medians as the peer. Prints
+ * model's small CNN on 32 px grey. The eager trunk runs as served (batch normalisation folded) and as built
+ * ({@code djl-eager-unfolded}). Same calls, warm-up and medians as the peer. Prints
  * {@code embed <engine> <arch> <batch> <images/s> <ms per call>}.
  */
 @Tag("benchmark")
@@ -81,20 +84,21 @@ class EmbeddingBenchmark {
                 loader.writeSeededWeights(seeded, out);
             }
             ModelManifest installed = seeded.installed(ModelLoader.PARAMS_FILE, null);
-            measure("djl-eager", arch, loader, new ModelBundle(bundle, installed), setup);
+            ModelBundle eager = new ModelBundle(bundle, installed);
+            measure("djl-eager", arch, installed, loader.loadForServing(eager), setup);
+            measure("djl-eager-unfolded", arch, installed, loader.load(eager), setup);
             Path traced = peerDir.resolve(arch + "-torchscript");
             assumeTrue(Files.exists(traced.resolve("manifest.json")), "no TorchScript bundle at " + traced
                     + ": run bench/embed-bench.sh");
             ModelManifest script = JsonMapper.builder().build()
                     .readValue(traced.resolve("manifest.json").toFile(), ModelManifest.class).validated();
-            measure("djl-torchscript", arch, loader, new ModelBundle(traced, script), setup);
+            measure("djl-torchscript", arch, script, loader.loadForServing(new ModelBundle(traced, script)), setup);
         }
     }
 
-    private static void measure(String engine, String arch, ModelLoader loader, ModelBundle bundle, Setup setup)
-            throws IOException {
+    private static void measure(String engine, String arch, ModelManifest manifest, Model loaded, Setup setup) {
         List<BufferedImage> images = setup.images();
-        try (DjlEmbeddingModel model = new DjlEmbeddingModel(bundle.manifest(), loader.load(bundle), 1, 32, null)) {
+        try (DjlEmbeddingModel model = new DjlEmbeddingModel(manifest, loaded, 1, 32, null)) {
             for (int[] run : new int[][] {{1, setup.calls1()}, {32, setup.calls32()}}) {
                 int batch = run[0];
                 timed(model, images, batch, 2); // warm-up

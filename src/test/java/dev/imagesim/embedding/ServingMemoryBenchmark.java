@@ -52,8 +52,8 @@ class ServingMemoryBenchmark {
             images.add(TestImages.shape(ShapeKind.values()[i % 4], new Color(i * 7919 % 0xFFFFFF), size, i % 9));
         }
         System.out.printf("serving memory: before loading, peak RSS %s%n", peakRss());
-        try (DjlEmbeddingModel model = new DjlEmbeddingModel(installed, loader.load(new ModelBundle(bundle, installed)),
-                1, batch, null)) {
+        try (DjlEmbeddingModel model = new DjlEmbeddingModel(installed,
+                loader.loadForServing(new ModelBundle(bundle, installed)), 1, batch, null)) {
             System.out.printf("serving memory: model loaded, peak RSS %s%n", peakRss());
             for (int run = 0; run < 3; run++) {
                 long start = System.nanoTime();

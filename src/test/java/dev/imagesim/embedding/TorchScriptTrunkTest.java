@@ -36,7 +36,7 @@ class TorchScriptTrunkTest {
         JsonNode expected = json.readTree(bundleDir.resolve("expected.json").toFile()).get("embedding");
 
         try (DjlEmbeddingModel model = new DjlEmbeddingModel(manifest,
-                loader.load(new ModelBundle(bundleDir, manifest)), 1, 8, null)) {
+                loader.loadForServing(new ModelBundle(bundleDir, manifest)), 1, 8, null)) {
             float[] embedding = model.embed(List.of(probe.image()))[0];
             assertThat(embedding).hasSize(16);
             for (int i = 0; i < 16; i++) {
