@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -29,23 +28,15 @@ import dev.imagesim.TestEngine;
  */
 class BatchNormFoldingTest {
 
-    static NDManager manager;
-
     @BeforeAll
     static void engine() {
         TestEngine.start();
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterAll
-    static void close() {
-        manager.close();
     }
 
     @ParameterizedTest
     @CsvSource({"RESNET18, 32, 3, 0", "RESNET50, 32, 3, 0", "CNN, 32, 1, 0", "VGG11, 32, 3, 8", "MLP, 28, 1, 0"})
     void foldedNetworkGivesTheSameEmbeddings(Architecture architecture, int size, int channels, int convolutions) {
-        try (NDManager model = manager.newSubManager()) {
+        try (NDManager model = NDManager.newBaseManager()) {
             Block network = TrunkFactory.embeddingNetwork(architecture, 16);
             Shape input = new Shape(3, channels, size, size);
             network.initialize(model, DataType.FLOAT32, input);
