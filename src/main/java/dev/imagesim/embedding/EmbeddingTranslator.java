@@ -12,8 +12,8 @@ import ai.djl.translate.TranslatorContext;
 /**
  * Feeds a batch of preprocessed CHW tensors to the trunk as one NCHW array and returns one L2-normalised
  * embedding per tensor. The batch crosses into the engine in one copy and comes back in one, and the
- * normalisation runs in Java: DJL's per-item batchifier would spend a native call on every image on the way
- * in and several on the way out, which costs as much as a small trunk's forward pass. Every array lives in
+ * normalisation runs in Java: DJL's stacking batchifier spends about seven native calls per image on the way
+ * in and out, which shows next to a small trunk's forward pass of a few milliseconds. Every array lives in
  * the predictor context's manager and is released when the call returns.
  */
 final class EmbeddingTranslator implements Translator<List<float[]>, float[][]> {

@@ -27,11 +27,11 @@ final class FoldedConvolution extends AbstractBlock {
     private final Shape dilation;
     private final int groups;
 
-    /** Folds {@code norm} (built with epsilon {@code epsilon}) into {@code conv}; the arrays live in {@code manager}. */
+    /** Folds {@code norm} (built with {@code epsilon}) into {@code conv}; the arrays live in {@code manager}. */
     FoldedConvolution(Conv2d conv, BatchNorm norm, float epsilon, NDManager manager) {
         NDArray convWeight = conv.getParameters().get("weight").getArray();
-        NDList sources = new NDList(convWeight, array(norm, "gamma"), array(norm, "beta"), array(norm, "runningMean"),
-                array(norm, "runningVar"));
+        NDList sources = new NDList(convWeight, array(norm, "gamma"), array(norm, "beta"),
+                array(norm, "runningMean"), array(norm, "runningVar"));
         if (conv.isIncludeBias()) {
             sources.add(conv.getParameters().get("bias").getArray());
         }

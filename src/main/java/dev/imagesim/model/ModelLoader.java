@@ -47,7 +47,13 @@ public class ModelLoader {
     public Model loadForServing(ModelBundle bundle) throws IOException {
         Model model = load(bundle, false);
         if (bundle.manifest().architecture() != Architecture.TORCHSCRIPT) {
-            model.setBlock(BatchNormFolding.fold(model.getBlock(), model.getNDManager()));
+            try {
+                model.setBlock(BatchNormFolding.fold(model.getBlock(), model.getNDManager()));
+            } catch (RuntimeException e) {
+                model.close();
+                throw new IOException("cannot prepare model " + bundle.manifest().id() + " for serving: "
+                        + e.getMessage(), e);
+            }
         }
         return model;
     }

@@ -25,7 +25,7 @@ class NativeEnvironmentTest {
     Path dataDir;
 
     @Test
-    void theServiceSetsThePassiveWaitPolicyItselfUnlessTheEnvironmentSaysOtherwiseAndWarnsWithoutOneArena() throws Exception {
+    void setsThePassiveWaitPolicyItselfUnlessTheEnvironmentSaysOtherwiseAndWarnsWithoutOneArena() throws Exception {
         try (ChildService bare = ChildService.start(Files.createDirectories(dataDir.resolve("bare")), List.of(),
                 Map.of("OMP_WAIT_POLICY", "", "MALLOC_ARENA_MAX", "1"))) {
             assertThat(bare.output()).contains("OMP_WAIT_POLICY=PASSIVE, malloc tuned: true")
