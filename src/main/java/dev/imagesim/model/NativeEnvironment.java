@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  *       buffers and unmaps them when freed. glibc fixes the number of arenas before any Java code runs,
  *       so {@code MALLOC_ARENA_MAX=1} has to come from the environment that starts the JVM (the Dockerfile,
  *       {@code ./mvnw spring-boot:run} and the tests set it); without it this logs a warning (measured:
- *       ResNet-18 batch 32 about 1.8× faster with it, a fifth of the system time).</li>
+ *       ResNet-18 batch 32 about 1.8× faster with it, a third of the system time).</li>
  * </ul>
  * Where the C library cannot be reached (not glibc, no JNA native support) it logs why and changes nothing.
  */
