@@ -28,7 +28,7 @@ COPY --from=build /layers/dependencies/ ./
 COPY --from=build /layers/spring-boot-loader/ ./
 COPY --from=build /layers/snapshot-dependencies/ ./
 COPY --from=build /layers/application/ ./
-ENV IMAGESIM_DATA_DIR=/data OMP_WAIT_POLICY=PASSIVE MALLOC_ARENA_MAX=1 JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75"
+ENV IMAGESIM_DATA_DIR=/data OMP_WAIT_POLICY=PASSIVE JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75"
 VOLUME /data
 EXPOSE 8080
 USER imagesim

@@ -3,7 +3,7 @@
 # two DJL paths — the DJL-built eager trunk (as served, batch normalisation folded, and as built) and the
 # TorchScript trunk traced from the PyTorch model — on
 # the default model's small CNN (32 px grey) and ResNet-18 and ResNet-50 at 224 px, batch 1 and 32, same
-# thread count, OMP_WAIT_POLICY and glibc malloc settings for both.
+# thread count, OMP_WAIT_POLICY and glibc malloc settings for both (MALLOC_ARENA_MAX=1 included).
 # Then the embedding endpoint over HTTP with 1, 4 and 16 concurrent single-image clients, each engine as the
 # service's default model. Needs: /usr/bin/python3 with python3-torch and python3-torchvision. Output:
 # target/bench/embed-*.tsv and two Markdown tables.
@@ -15,12 +15,13 @@ OUT=target/bench
 ARCHS=${ARCHS:-cnn,resnet18,resnet50}
 export THREADS=${THREADS:-2}
 export OMP_WAIT_POLICY=PASSIVE
+# one malloc arena for both sides, as an embedding-heavy deployment runs (docs/configuration.md)
+export MALLOC_ARENA_MAX=1
 mkdir -p "$OUT"
 
 echo "# PyTorch eager (also traces the TorchScript bundles)" >&2
 # the peer gets the glibc malloc settings the service makes for itself (NativeEnvironment)
-MALLOC_ARENA_MAX=1 MALLOC_MMAP_MAX_=0 MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=2147483647 \
-  MALLOC_TOP_PAD_=268435456 \
+MALLOC_MMAP_MAX_=0 MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=2147483647 MALLOC_TOP_PAD_=268435456 \
   /usr/bin/python3 bench/pytorch_embed_bench.py "$OUT" "$ARCHS" | tee "$OUT/embed-pytorch.tsv" >&2
 echo "# DJL: eager trunk and TorchScript trunk" >&2
 ./mvnw -B -ntp -q -Pbench test -Dtest=EmbeddingBenchmark -Dsurefire.failIfNoSpecifiedTests=false \

@@ -20,9 +20,9 @@ import org.slf4j.LoggerFactory;
  *       so that buffers above the threshold (a ResNet stem's activations at batch 32 are 103 MB) are kept
  *       too. That holds for the main arena only: a thread with an arena of its own always maps such
  *       buffers and unmaps them when freed. glibc fixes the number of arenas before any Java code runs,
- *       so {@code MALLOC_ARENA_MAX=1} has to come from the environment that starts the JVM (the Dockerfile,
- *       {@code ./mvnw spring-boot:run} and the tests set it); without it this logs a warning (measured:
- *       ResNet-18 batch 32 about 1.8× faster with it, a third of the system time).</li>
+ *       so {@code MALLOC_ARENA_MAX=1} can only come from the environment that starts the JVM. It is a
+ *       trade-off, so it is not the default: ResNet-18 at batch 32 about 1.8× faster, but searches over
+ *       HTTP at half the requests/s (docs/performance.md). Without it this logs how to opt in.</li>
  * </ul>
  * Where the C library cannot be reached (not glibc, no JNA native support) it logs why and changes nothing.
  */
@@ -68,9 +68,9 @@ final class NativeEnvironment {
                 log.warn("mallopt refused a setting: the allocator keeps its defaults");
             }
             if (!"1".equals(c.getenv("MALLOC_ARENA_MAX"))) {
-                log.warn("MALLOC_ARENA_MAX is not 1: inference threads get malloc arenas of their own, which map "
-                        + "and unmap every large activation buffer (up to 1.8x slower batches); start the JVM "
-                        + "with MALLOC_ARENA_MAX=1 in its environment");
+                log.info("MALLOC_ARENA_MAX is not 1: inference threads map and unmap every large activation "
+                        + "buffer; a deployment that mostly embeds with large CNNs can start the JVM with "
+                        + "MALLOC_ARENA_MAX=1 (batches up to 1.8x faster, searches slower; see docs/configuration.md)");
             }
         }
         return c.getenv("OMP_WAIT_POLICY");

@@ -16,8 +16,8 @@ import dev.imagesim.ChildService;
  * The service sets OMP_WAIT_POLICY in its own process before libtorch loads, so a user who starts it with a
  * bare {@code java -jar} still gets passive OpenMP threads; a value in the environment wins. The start-up
  * log reports the value libgomp will read (the C library's view, not the JVM's snapshot of the environment).
- * The one malloc arena the allocator settings need can only come from the launching environment: without
- * it the service warns.
+ * The one malloc arena that lets the inference threads keep their buffers can only come from the launching
+ * environment; it is opt-in, and without it the service says how to opt in.
  */
 class NativeEnvironmentTest {
 
@@ -25,7 +25,7 @@ class NativeEnvironmentTest {
     Path dataDir;
 
     @Test
-    void setsThePassiveWaitPolicyItselfUnlessTheEnvironmentSaysOtherwiseAndWarnsWithoutOneArena() throws Exception {
+    void setsThePassiveWaitPolicyItselfUnlessTheEnvironmentSaysOtherwiseAndSaysHowToOptIntoOneArena() throws Exception {
         try (ChildService bare = ChildService.start(Files.createDirectories(dataDir.resolve("bare")), List.of(),
                 Map.of("OMP_WAIT_POLICY", "", "MALLOC_ARENA_MAX", "1"))) {
             assertThat(bare.output()).contains("OMP_WAIT_POLICY=PASSIVE, malloc tuned: true")
