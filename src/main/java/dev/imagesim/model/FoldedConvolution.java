@@ -21,7 +21,6 @@ final class FoldedConvolution extends AbstractBlock {
 
     private final NDArray weight;
     private final NDArray bias;
-    private final Shape kernel;
     private final Shape stride;
     private final Shape padding;
     private final Shape dilation;
@@ -44,7 +43,6 @@ final class FoldedConvolution extends AbstractBlock {
             weight.attach(manager);
             bias.attach(manager);
         }
-        this.kernel = conv.getKernelShape();
         this.stride = conv.getStride();
         this.padding = conv.getPadding();
         this.dilation = conv.getDilation();
@@ -70,7 +68,7 @@ final class FoldedConvolution extends AbstractBlock {
         Shape in = inputs[0];
         long[] out = {in.get(0), weight.getShape().get(0), 0, 0};
         for (int d = 0; d < 2; d++) {
-            long size = in.get(2 + d) + 2 * padding.get(d) - dilation.get(d) * (kernel.get(d) - 1) - 1;
+            long size = in.get(2 + d) + 2 * padding.get(d) - dilation.get(d) * (weight.getShape().get(2 + d) - 1) - 1;
             out[2 + d] = size / stride.get(d) + 1;
         }
         return new Shape[] {new Shape(out)};
