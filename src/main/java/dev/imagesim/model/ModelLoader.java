@@ -15,6 +15,8 @@ import ai.djl.Model;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.initializer.Initializer;
 
 import org.springframework.stereotype.Component;
 
@@ -75,7 +77,8 @@ public class ModelLoader {
                 model.load(bundle.directory(), file.endsWith(".pt") ? file.substring(0, file.length() - 3) : file,
                         trainable ? Map.of("trainParam", "true") : null);
             } else {
-                Block block = initialisedNetwork(model, manifest);
+                // every value is read from the file next: zeros spare drawing random weights
+                Block block = initialisedNetwork(model, manifest, Initializer.ZEROS);
                 try (DataInputStream in = new DataInputStream(
                         new BufferedInputStream(Files.newInputStream(bundle.weightsFile())))) {
                     block.loadParameters(model.getNDManager(), in);
@@ -95,16 +98,16 @@ public class ModelLoader {
      */
     public void writeSeededWeights(ModelManifest manifest, OutputStream out) throws IOException {
         try (Model model = Model.newInstance(manifest.id(), runtime.engine().getEngineName())) {
-            runtime.engine().setRandomSeed(manifest.initSeed().intValue());
-            Block block = initialisedNetwork(model, manifest);
+            Block block = initialisedNetwork(model, manifest, new SeededInitializer(manifest.initSeed()));
             DataOutputStream data = new DataOutputStream(new BufferedOutputStream(out));
             block.saveParameters(data);
             data.flush();
         }
     }
 
-    private static Block initialisedNetwork(Model model, ModelManifest manifest) {
+    private static Block initialisedNetwork(Model model, ModelManifest manifest, Initializer weights) {
         Block block = TrunkFactory.embeddingNetwork(manifest.architecture(), manifest.embeddingDim());
+        block.setInitializer(weights, Parameter.Type.WEIGHT);
         model.setBlock(block);
         block.initialize(model.getNDManager(), DataType.FLOAT32,
                 new Shape(1, manifest.channels(), manifest.inputSize(), manifest.inputSize()));

@@ -42,6 +42,7 @@ import dev.imagesim.index.Distance;
 import dev.imagesim.model.Architecture;
 import dev.imagesim.model.ModelLoader;
 import dev.imagesim.model.ModelManifest;
+import dev.imagesim.model.SeededInitializer;
 import dev.imagesim.model.TrunkFactory;
 import dev.imagesim.training.data.BatchSampler;
 import dev.imagesim.training.data.DatasetSplit;
@@ -107,6 +108,8 @@ final class TrainingRun {
                     + " objective needs at least two training classes");
         }
         TensorBatches tensors = new TensorBatches(dataset, manifest);
+        // the weights draw from their own generator (SeededInitializer); libtorch's serves a denoising
+        // objective's noise
         Engine.getEngine(engineName).setRandomSeed((int) seed);
 
         boolean torchscript = manifest.architecture() == Architecture.TORCHSCRIPT;
@@ -126,6 +129,7 @@ final class TrainingRun {
         int channels = manifest.channels();
         int size = manifest.inputSize();
         TrainingNetwork network = new TrainingNetwork(embedding, objective.head().orElse(null));
+        network.setInitializer(new SeededInitializer(seed), Parameter.Type.WEIGHT);
         // a TorchScript module is all backbone; a DJL network's backbone is its trunk, the head is new
         Set<String> backbone = parameterIds(torchscript ? embedding : TrunkFactory.trunkOf(embedding));
         // a TorchScript module cannot be restored into a running trainer: its jobs restart when resumed

