@@ -87,7 +87,7 @@ public final class TrunkFactory {
             SequentialBlock stage = new ScopedSequentialBlock()
                     .add(conv(filters[i], 3, 1)).add(batchNorm()).add(Activation.reluBlock());
             if (i < filters.length - 1) {
-                stage.add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)));
+                stage.add(new MaxPoolBlock(2, 2, 0));
             }
             block.add(stage);
         }
@@ -99,7 +99,7 @@ public final class TrunkFactory {
                 .add(conv(64, 7, 2))
                 .add(batchNorm())
                 .add(Activation.reluBlock())
-                .add(Pool.maxPool2dBlock(new Shape(3, 3), new Shape(2, 2), new Shape(1, 1))));
+                .add(new MaxPoolBlock(3, 2, 1)));
         int expansion = bottleneck ? 4 : 1;
         int inChannels = 64;
         for (int stage = 0; stage < units.length; stage++) {
@@ -158,7 +158,7 @@ public final class TrunkFactory {
                 group.add(Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1))
                         .setFilters(filters).build()).add(Activation.reluBlock());
             }
-            block.add(group.add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2))));
+            block.add(group.add(new MaxPoolBlock(2, 2, 0)));
         }
         return block;
     }
