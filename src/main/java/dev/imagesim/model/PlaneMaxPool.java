@@ -10,9 +10,13 @@ import java.util.stream.IntStream;
  * stem's 3×3/2 pooling at batch 32, where this takes 18 ms with the same result bit for bit (see
  * docs/performance.md). Each output row is the column-wise maximum of its window's input rows, then the
  * maximum over each window of that; the padding takes no part (as PyTorch's implicit −∞ padding), and
- * NaN wins as in PyTorch. Planes are shared out over the common fork-join pool and the calling thread.
+ * NaN wins as in PyTorch. Planes of a large input are shared out over the common fork-join pool and the
+ * calling thread.
  */
 final class PlaneMaxPool {
+
+    /** Inputs smaller than this many values are pooled on the calling thread: forking costs more. */
+    private static final long PARALLEL_FROM = 1 << 16;
 
     private final int kernel;
     private final int stride;
@@ -20,8 +24,8 @@ final class PlaneMaxPool {
 
     PlaneMaxPool(int kernel, int stride, int padding) {
         if (kernel < 1 || stride < 1 || padding < 0 || padding > kernel / 2) {
-            throw new IllegalArgumentException("max pooling needs kernel >= 1, stride >= 1 and 0 <= padding <= kernel / 2,"
-                    + " not " + kernel + ", " + stride + ", " + padding);
+            throw new IllegalArgumentException("max pooling needs kernel >= 1, stride >= 1 and"
+                    + " 0 <= padding <= kernel / 2, not " + kernel + ", " + stride + ", " + padding);
         }
         this.kernel = kernel;
         this.stride = stride;
@@ -41,37 +45,46 @@ final class PlaneMaxPool {
             throw new IllegalArgumentException("a " + height + "×" + width + " plane is smaller than the "
                     + kernel + "×" + kernel + " window");
         }
-        int chunks = Math.min(planes, 4 * Runtime.getRuntime().availableProcessors());
-        IntStream.range(0, chunks).parallel().forEach(chunk -> {
-            float[] columns = new float[width];
-            float[] row = new float[width];
-            float[] result = new float[outWidth];
-            for (int plane = (int) ((long) planes * chunk / chunks); plane < (long) planes * (chunk + 1) / chunks;
-                    plane++) {
-                int inBase = plane * height * width;
-                int outBase = plane * outHeight * outWidth;
-                for (int y = 0; y < outHeight; y++) {
-                    int top = Math.max(0, y * stride - padding);
-                    int bottom = Math.min(height, y * stride - padding + kernel);
-                    in.get(inBase + top * width, columns, 0, width);
-                    for (int inputRow = top + 1; inputRow < bottom; inputRow++) {
-                        in.get(inBase + inputRow * width, row, 0, width);
-                        for (int x = 0; x < width; x++) {
-                            columns[x] = Math.max(columns[x], row[x]);
-                        }
+        int chunks = (long) planes * height * width < PARALLEL_FROM ? 1
+                : Math.min(planes, 4 * Runtime.getRuntime().availableProcessors());
+        if (chunks == 1) {
+            poolPlanes(in, out, 0, planes, height, width);
+        } else {
+            IntStream.range(0, chunks).parallel().forEach(chunk -> poolPlanes(in, out, (int) ((long) planes * chunk
+                    / chunks), (int) ((long) planes * (chunk + 1) / chunks), height, width));
+        }
+    }
+
+    private void poolPlanes(FloatBuffer in, FloatBuffer out, int from, int to, int height, int width) {
+        int outHeight = outputSize(height);
+        int outWidth = outputSize(width);
+        float[] columns = new float[width];
+        float[] row = new float[width];
+        float[] result = new float[outWidth];
+        for (int plane = from; plane < to; plane++) {
+            int inBase = plane * height * width;
+            int outBase = plane * outHeight * outWidth;
+            for (int y = 0; y < outHeight; y++) {
+                int top = Math.max(0, y * stride - padding);
+                int bottom = Math.min(height, y * stride - padding + kernel);
+                in.get(inBase + top * width, columns, 0, width);
+                for (int inputRow = top + 1; inputRow < bottom; inputRow++) {
+                    in.get(inBase + inputRow * width, row, 0, width);
+                    for (int x = 0; x < width; x++) {
+                        columns[x] = Math.max(columns[x], row[x]);
                     }
-                    for (int x = 0; x < outWidth; x++) {
-                        int left = Math.max(0, x * stride - padding);
-                        int right = Math.min(width, x * stride - padding + kernel);
-                        float max = columns[left];
-                        for (int column = left + 1; column < right; column++) {
-                            max = Math.max(max, columns[column]);
-                        }
-                        result[x] = max;
-                    }
-                    out.put(outBase + y * outWidth, result, 0, outWidth);
                 }
+                for (int x = 0; x < outWidth; x++) {
+                    int left = Math.max(0, x * stride - padding);
+                    int right = Math.min(width, x * stride - padding + kernel);
+                    float max = columns[left];
+                    for (int column = left + 1; column < right; column++) {
+                        max = Math.max(max, columns[column]);
+                    }
+                    result[x] = max;
+                }
+                out.put(outBase + y * outWidth, result, 0, outWidth);
             }
-        });
+        }
     }
 }
