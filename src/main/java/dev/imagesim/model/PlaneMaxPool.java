@@ -50,9 +50,14 @@ final class PlaneMaxPool {
         if (chunks == 1) {
             poolPlanes(in, out, 0, planes, height, width);
         } else {
-            IntStream.range(0, chunks).parallel().forEach(chunk -> poolPlanes(in, out, (int) ((long) planes * chunk
-                    / chunks), (int) ((long) planes * (chunk + 1) / chunks), height, width));
+            IntStream.range(0, chunks).parallel().forEach(chunk -> poolPlanes(in, out,
+                    firstPlane(chunk, planes, chunks), firstPlane(chunk + 1, planes, chunks), height, width));
         }
+    }
+
+    /** The first plane of {@code chunk} when {@code planes} planes are cut into {@code chunks} near-equal runs. */
+    private static int firstPlane(int chunk, int planes, int chunks) {
+        return (int) ((long) planes * chunk / chunks);
     }
 
     private void poolPlanes(FloatBuffer in, FloatBuffer out, int from, int to, int height, int width) {
