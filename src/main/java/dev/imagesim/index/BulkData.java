@@ -5,7 +5,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 
-/** Writes and reads runs of floats and ints through a byte buffer, not one stream call per number. */
+/** Writes and reads runs of floats through a byte buffer, not one stream call per number. */
 final class BulkData {
 
     private static final int CHUNK_BYTES = 1 << 16;
@@ -29,26 +29,6 @@ final class BulkData {
             in.readFully(bytes, 0, n * Float.BYTES);
             buffer.clear();
             buffer.asFloatBuffer().get(values, offset + done, n);
-            done += n;
-        }
-    }
-
-    void writeInts(DataOutputStream out, int[] values, int offset, int count) throws IOException {
-        for (int done = 0; done < count; ) {
-            int n = Math.min(count - done, CHUNK_BYTES / Integer.BYTES);
-            buffer.clear();
-            buffer.asIntBuffer().put(values, offset + done, n);
-            out.write(bytes, 0, n * Integer.BYTES);
-            done += n;
-        }
-    }
-
-    void readInts(DataInputStream in, int[] values, int offset, int count) throws IOException {
-        for (int done = 0; done < count; ) {
-            int n = Math.min(count - done, CHUNK_BYTES / Integer.BYTES);
-            in.readFully(bytes, 0, n * Integer.BYTES);
-            buffer.clear();
-            buffer.asIntBuffer().get(values, offset + done, n);
             done += n;
         }
     }

@@ -8,7 +8,7 @@ import java.util.List;
 final class ExactIndex extends StoredVectorIndex {
 
     ExactIndex(IndexParameters parameters, Distance distance, int dimension) {
-        super(parameters, distance, dimension);
+        super(parameters, distance, dimension, 0);
     }
 
     @Override

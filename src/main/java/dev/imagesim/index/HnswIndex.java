@@ -12,9 +12,13 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * A hierarchical navigable small-world graph (Malkov and Yashunin), laid out as hnswlib's C++ code lays it
- * out: base-layer links of every node in one {@code int[]} ({@code count, id₀ … id₂ₘ₋₁} per node), upper-layer
- * links per node, vectors in {@link StoredVectorIndex}'s pages, candidate and result heaps of primitives, a
- * visited set by generation, scratch space pooled across searches. Inserts run in parallel.
+ * out: each node's base-layer list ({@code count, id₀ … id₂ₘ₋₁}) right after its vector in
+ * {@link StoredVectorIndex}'s pages, so the list a search reads next is usually in the cache lines the
+ * distance just brought in, and growing the index copies no links; upper-layer lists per node; candidate and
+ * result heaps of primitives, a visited set by generation, scratch space pooled across searches. Inserts
+ * run in parallel. Links and counts are ints kept in float slots by their bits ({@link #linkAt}); node
+ * numbers stay far below the first NaN pattern (0x7F800001), so every slot is an ordinary float and moves
+ * through loads, stores and the snapshot unchanged.
  *
  * <p>Memory model: a link list's count is written with release semantics after its entries, and read with
  * acquire semantics before them, so a search that finds a node through a list also sees the node's vector
@@ -24,7 +28,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  */
 final class HnswIndex extends StoredVectorIndex {
 
-    private static final VarHandle INTS = MethodHandles.arrayElementVarHandle(int[].class);
+    private static final VarHandle LINKS = MethodHandles.arrayElementVarHandle(float[].class);
     private static final long EMPTY = -1;
     private static final int NODE_LOCKS = 1 << 12;
     private static final int MAX_LEVEL = 30;
@@ -40,15 +44,13 @@ final class HnswIndex extends StoredVectorIndex {
     /** Idle scratch space: a search takes one from a slot and puts it back, one compare-and-set each. */
     private final AtomicReferenceArray<Scratch> scratches = new AtomicReferenceArray<>(SCRATCH_SLOTS);
 
-    /** Base-layer lists, {@code maxM0 + 1} ints a node. */
-    private int[] links0 = new int[0];
-    /** Lists of layers 1… per node ({@code m + 1} ints a layer), null for nodes only on the base layer. */
-    private int[][] upper = new int[0][];
+    /** Lists of layers 1… per node ({@code m + 1} slots a layer), null for nodes only on the base layer. */
+    private float[][] upper = new float[0][];
     /** The entry point: its layer in the high half, its node in the low half; {@link #EMPTY} at first. */
     private volatile long entry = EMPTY;
 
     HnswIndex(IndexParameters parameters, Distance distance, int dimension) {
-        super(parameters, distance, dimension);
+        super(parameters, distance, dimension, 2 * parameters.m() + 1);
         this.m = parameters.m();
         this.maxM0 = 2 * m;
         this.efConstruction = parameters.efConstruction();
@@ -83,7 +85,6 @@ final class HnswIndex extends StoredVectorIndex {
 
     @Override
     void growTo(int newCapacity) {
-        links0 = Arrays.copyOf(links0, newCapacity * (maxM0 + 1));
         upper = Arrays.copyOf(upper, newCapacity);
     }
 
@@ -91,7 +92,7 @@ final class HnswIndex extends StoredVectorIndex {
     void link(int node) {
         int level = Math.min(MAX_LEVEL, (int) (-Math.log(1 - random.nextDouble()) * levelMultiplier));
         if (level > 0) {
-            upper[node] = new int[level * (m + 1)];
+            upper[node] = new float[level * (m + 1)];
         }
         Scratch scratch = scratch();
         try {
@@ -137,10 +138,12 @@ final class HnswIndex extends StoredVectorIndex {
         for (int layer = lowest; layer >= 0; layer--) {
             searchLayer(q, qOffset, current, efConstruction, layer, scratch, false);
             current = chooseNeighbours(node, layer, scratch);
-            int[] list = lists(node, layer);
+            float[] list = lists(node, layer);
             int base = listStart(node, layer);
-            int count = list[base];
-            System.arraycopy(list, base, chosen, written, count + 1);
+            int count = linkAt(list, base);
+            for (int i = 0; i <= count; i++) {
+                chosen[written + i] = linkAt(list, base + i);
+            }
             written += count + 1;
         }
         for (int layer = lowest, at = 0; layer >= 0; layer--, at += chosen[at] + 1) {
@@ -190,11 +193,11 @@ final class HnswIndex extends StoredVectorIndex {
         boolean moved = true;
         while (moved) {
             moved = false;
-            int[] list = lists(current, layer);
+            float[] list = lists(current, layer);
             int base = listStart(current, layer);
-            int count = (int) INTS.getAcquire(list, base);
+            int count = countAcquire(list, base);
             for (int i = 1; i <= count; i++) {
-                int candidate = list[base + i];
+                int candidate = linkAt(list, base + i);
                 float key = rankKey(q, qOffset, candidate);
                 if (key < currentKey) {
                     currentKey = key;
@@ -238,12 +241,12 @@ final class HnswIndex extends StoredVectorIndex {
             }
             int candidate = candidates.topNode();
             candidates.pop();
-            int[] list = lists(candidate, layer);
+            float[] list = lists(candidate, layer);
             int base = listStart(candidate, layer);
-            int count = (int) INTS.getAcquire(list, base);
+            int count = countAcquire(list, base);
             int fresh = 0;
             for (int i = 1; i <= count; i++) {
-                int neighbour = list[base + i];
+                int neighbour = linkAt(list, base + i);
                 if (visited.visit(neighbour)) {
                     batch[fresh++] = neighbour;
                 }
@@ -310,18 +313,18 @@ final class HnswIndex extends StoredVectorIndex {
 
     /** Adds {@code node} to {@code to}'s list, pruning it with the heuristic when full; {@code to}'s lock held. */
     private void addLink(int to, int node, int layer, Scratch scratch) {
-        int[] list = lists(to, layer);
+        float[] list = lists(to, layer);
         int base = listStart(to, layer);
         int max = layer == 0 ? maxM0 : m;
-        int count = list[base];
+        int count = linkAt(list, base);
         for (int i = 1; i <= count; i++) {
-            if (list[base + i] == node) {
+            if (linkAt(list, base + i) == node) {
                 return;
             }
         }
         if (count < max) {
-            list[base + 1 + count] = node;
-            INTS.setRelease(list, base, count + 1);
+            list[base + 1 + count] = Float.intBitsToFloat(node);
+            LINKS.setRelease(list, base, Float.intBitsToFloat(count + 1));
             return;
         }
         int[] ids = scratch.pruneIds;
@@ -329,7 +332,7 @@ final class HnswIndex extends StoredVectorIndex {
         ids[0] = node;
         keys[0] = rankKey(to, node);
         for (int i = 0; i < count; i++) {
-            ids[i + 1] = list[base + 1 + i];
+            ids[i + 1] = linkAt(list, base + 1 + i);
             keys[i + 1] = rankKey(to, ids[i + 1]);
         }
         sortByKey(ids, keys, count + 1);
@@ -338,10 +341,22 @@ final class HnswIndex extends StoredVectorIndex {
     }
 
     private void writeList(int node, int layer, int[] ids, int count) {
-        int[] list = lists(node, layer);
+        float[] list = lists(node, layer);
         int base = listStart(node, layer);
-        System.arraycopy(ids, 0, list, base + 1, count);
-        INTS.setRelease(list, base, count);
+        for (int i = 0; i < count; i++) {
+            list[base + 1 + i] = Float.intBitsToFloat(ids[i]);
+        }
+        LINKS.setRelease(list, base, Float.intBitsToFloat(count));
+    }
+
+    /** A link (or a list's count) as stored: the int's bits in a float slot. */
+    private static int linkAt(float[] list, int at) {
+        return Float.floatToRawIntBits(list[at]);
+    }
+
+    /** A list's count, read before its links (see the class comment). */
+    private static int countAcquire(float[] list, int base) {
+        return Float.floatToRawIntBits((float) LINKS.getAcquire(list, base));
     }
 
     /**
@@ -387,14 +402,14 @@ final class HnswIndex extends StoredVectorIndex {
         }
     }
 
-    /** The array that holds {@code node}'s link list on {@code layer}. */
-    private int[] lists(int node, int layer) {
-        return layer == 0 ? links0 : upper[node];
+    /** The array that holds {@code node}'s link list on {@code layer}: its page on the base layer. */
+    private float[] lists(int node, int layer) {
+        return layer == 0 ? pages[node >>> pageBits] : upper[node];
     }
 
-    /** Where that list starts in {@link #lists}: its count, then its links. */
+    /** Where that list starts in {@link #lists}: its count, then its links; right after the vector on layer 0. */
     private int listStart(int node, int layer) {
-        return layer == 0 ? node * (maxM0 + 1) : (layer - 1) * (m + 1);
+        return layer == 0 ? offset(node) + dimension : (layer - 1) * (m + 1);
     }
 
     private Scratch scratch() {
@@ -435,12 +450,14 @@ final class HnswIndex extends StoredVectorIndex {
     @Override
     void saveLinks(DataOutputStream out, BulkData bulk, int count) throws IOException {
         out.writeLong(entry);
-        bulk.writeInts(out, links0, 0, count * (maxM0 + 1));
         for (int node = 0; node < count; node++) {
-            int[] lists = upper[node];
+            bulk.writeFloats(out, lists(node, 0), listStart(node, 0), maxM0 + 1);
+        }
+        for (int node = 0; node < count; node++) {
+            float[] lists = upper[node];
             out.writeInt(lists == null ? 0 : lists.length);
             if (lists != null) {
-                bulk.writeInts(out, lists, 0, lists.length);
+                bulk.writeFloats(out, lists, 0, lists.length);
             }
         }
     }
@@ -452,17 +469,19 @@ final class HnswIndex extends StoredVectorIndex {
                 || start == EMPTY && count > 0) {
             throw new IOException("damaged index: entry point " + start + " with " + count + " nodes");
         }
-        bulk.readInts(in, links0, 0, count * (maxM0 + 1));
-        checkLists(links0, count * (maxM0 + 1), maxM0, count);
+        for (int node = 0; node < count; node++) {
+            bulk.readFloats(in, lists(node, 0), listStart(node, 0), maxM0 + 1);
+            checkLists(lists(node, 0), listStart(node, 0), maxM0 + 1, maxM0, count);
+        }
         for (int node = 0; node < count; node++) {
             int length = in.readInt();
             if (length < 0 || length % (m + 1) != 0 || length > MAX_LEVEL * (m + 1)) {
                 throw new IOException("damaged index: node " + node + " has upper lists of " + length + " ints");
             }
             if (length > 0) {
-                upper[node] = new int[length];
-                bulk.readInts(in, upper[node], 0, length);
-                checkLists(upper[node], length, m, count);
+                upper[node] = new float[length];
+                bulk.readFloats(in, upper[node], 0, length);
+                checkLists(upper[node], 0, length, m, count);
             }
         }
         if (start != EMPTY && (upper[nodeOf(start)] == null ? 0 : upper[nodeOf(start)].length / (m + 1))
@@ -473,15 +492,16 @@ final class HnswIndex extends StoredVectorIndex {
     }
 
     /** Rejects lists with a count above {@code max} or a link outside the graph, so a search cannot fail. */
-    private static void checkLists(int[] lists, int length, int max, int count) throws IOException {
-        for (int base = 0; base < length; base += max + 1) {
-            int size = lists[base];
+    private static void checkLists(float[] lists, int from, int length, int max, int count) throws IOException {
+        for (int base = from; base < from + length; base += max + 1) {
+            int size = linkAt(lists, base);
             if (size < 0 || size > max) {
                 throw new IOException("damaged index: a link list of " + size + " entries");
             }
             for (int i = 1; i <= size; i++) {
-                if (lists[base + i] < 0 || lists[base + i] >= count) {
-                    throw new IOException("damaged index: a link to node " + lists[base + i]);
+                int link = linkAt(lists, base + i);
+                if (link < 0 || link >= count) {
+                    throw new IOException("damaged index: a link to node " + link);
                 }
             }
         }

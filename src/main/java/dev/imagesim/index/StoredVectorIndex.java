@@ -17,7 +17,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * The storage under both index types: every vector side by side in pages of one {@code float[]} each,
- * addressed by an int node number, with the node's id, version and deleted flag in parallel arrays. An
+ * addressed by an int node number, each followed by what the index type keeps beside it (HNSW: the node's
+ * base-layer links), with the node's id, version and deleted flag in parallel arrays. An
  * upsert of a known id with another vector adds a new node and marks the old one deleted (a deleted node
  * still routes HNSW searches but is never returned; a rebuild drops it). Cosine collections store unit
  * vectors.
@@ -34,6 +35,8 @@ abstract sealed class StoredVectorIndex implements VectorIndex permits HnswIndex
     final IndexParameters parameters;
     final Distance distance;
     final int dimension;
+    /** Floats a node takes in its page: its vector, then what the subclass keeps beside it. */
+    final int stride;
     final VectorKernel kernel;
     /** Nodes per page: a power of two, at most 128 Ki floats (512 KB) a page, below G1's humongous size. */
     final int pageBits;
@@ -51,12 +54,13 @@ abstract sealed class StoredVectorIndex implements VectorIndex permits HnswIndex
     private final Map<String, Long> removedVersions = new ConcurrentHashMap<>();
     private final Object[] idLocks = new Object[ID_LOCKS];
 
-    StoredVectorIndex(IndexParameters parameters, Distance distance, int dimension) {
+    StoredVectorIndex(IndexParameters parameters, Distance distance, int dimension, int besideFloats) {
         this.parameters = parameters;
         this.distance = distance;
         this.dimension = dimension;
+        this.stride = dimension + besideFloats;
         this.kernel = VectorKernel.of(distance);
-        this.pageBits = 31 - Integer.numberOfLeadingZeros(Math.max(64, PAGE_FLOATS / dimension));
+        this.pageBits = 31 - Integer.numberOfLeadingZeros(Math.max(64, PAGE_FLOATS / stride));
         this.pageMask = (1 << pageBits) - 1;
         Arrays.setAll(idLocks, i -> new Object());
     }
@@ -137,7 +141,7 @@ abstract sealed class StoredVectorIndex implements VectorIndex permits HnswIndex
         int pageCount = (newCapacity + pageNodes - 1) >>> pageBits;
         float[][] grown = Arrays.copyOf(pages, pageCount);
         for (int p = 0; p < pageCount; p++) {
-            int floats = Math.min(pageNodes, newCapacity - (p << pageBits)) * dimension;
+            int floats = Math.min(pageNodes, newCapacity - (p << pageBits)) * stride;
             if (grown[p] == null || grown[p].length < floats) {
                 grown[p] = grown[p] == null ? new float[floats] : Arrays.copyOf(grown[p], floats);
             }
@@ -223,7 +227,7 @@ abstract sealed class StoredVectorIndex implements VectorIndex permits HnswIndex
     }
 
     final int offset(int node) {
-        return (node & pageMask) * dimension;
+        return (node & pageMask) * stride;
     }
 
     /** Empties a max-heap of (rank key, node) into results, nearest first; read lock held. */
@@ -290,9 +294,8 @@ abstract sealed class StoredVectorIndex implements VectorIndex permits HnswIndex
                 out.writeLong(versions[node]);
                 out.writeBoolean(deleted[node]);
             }
-            for (int start = 0; start < count; start += 1 << pageBits) {
-                int nodes = Math.min(1 << pageBits, count - start);
-                bulk.writeFloats(out, pages[start >>> pageBits], 0, nodes * dimension);
+            for (int node = 0; node < count; node++) {
+                bulk.writeFloats(out, pages[node >>> pageBits], offset(node), dimension);
             }
             out.writeInt(removedVersions.size());
             for (Map.Entry<String, Long> removed : removedVersions.entrySet()) {
@@ -331,9 +334,8 @@ abstract sealed class StoredVectorIndex implements VectorIndex permits HnswIndex
                     throw new IOException("damaged index: id " + ids[node] + " is live twice");
                 }
             }
-            for (int start = 0; start < count; start += 1 << pageBits) {
-                int nodes = Math.min(1 << pageBits, count - start);
-                bulk.readFloats(in, pages[start >>> pageBits], 0, nodes * dimension);
+            for (int node = 0; node < count; node++) {
+                bulk.readFloats(in, pages[node >>> pageBits], offset(node), dimension);
             }
             for (int removed = in.readInt(); removed > 0; removed--) {
                 removedVersions.put(in.readUTF(), in.readLong());

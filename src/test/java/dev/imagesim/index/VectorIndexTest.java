@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.RandomAccessFile;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
@@ -169,6 +171,32 @@ class VectorIndexTest {
         assertThat(loaded.index().parameters()).isEqualTo(index.parameters());
         assertThat(loaded.index().search(data[10], 5, 64)).isEqualTo(index.search(data[10], 5, 64));
         assertThat(loaded.index().search(data[3], 1, 64).get(0).id()).isNotEqualTo("v3");
+    }
+
+    /**
+     * The snapshot format does not follow the in-memory layout: {@code hnsw-cosine-format2.snapshot} was
+     * written by this very recipe at commit dc20638, before the base-layer links moved next to the vectors,
+     * and the index must still write those bytes and read them back into the same graph.
+     */
+    @Test
+    void snapshotsOfTheEarlierLayoutStillLoad() throws IOException {
+        float[][] data = randomVectors(150, 11);
+        VectorIndex index = filled(index(IndexType.HNSW, Distance.COSINE), data);
+        index.remove("v5", 200);
+        Path file = dir.resolve("now.snapshot");
+        IndexSnapshot.write(file, index, 201);
+        byte[] earlier;
+        try (InputStream in = VectorIndexTest.class.getResourceAsStream("/index/hnsw-cosine-format2.snapshot")) {
+            earlier = in.readAllBytes();
+        }
+        assertThat(Files.readAllBytes(file)).isEqualTo(earlier);
+
+        Files.write(file, earlier);
+        VectorIndex loaded = IndexSnapshot.read(file).index();
+        for (float[] query : randomVectors(20, 12)) {
+            assertThat(loaded.search(query, 10, 40)).isEqualTo(index.search(query, 10, 40));
+        }
+        assertThat(loaded.size()).isEqualTo(149);
     }
 
     @Test
