@@ -38,7 +38,8 @@ import dev.imagesim.model.ModelManifest;
  * JPEGs of the model's input size to {@code POST /api/v1/embeddings} back to back for a fixed time, so server-side
  * micro-batching is what turns concurrency into throughput. Prints
  * {@code http-embed <engine> <arch> <clients> <images/s> <p50 ms> <p99 ms>}. Run by {@code bench/embed-bench.sh};
- * {@code -Dimagesim.bench.seconds} sets the time per level (default 20).
+ * {@code -Dimagesim.bench.seconds} sets the time per level (default 20), {@code -Dimagesim.bench.warmup-seconds}
+ * the untimed warm-up before each level (default 10).
  */
 @Tag("benchmark")
 class HttpEmbeddingBenchmark {
@@ -52,24 +53,27 @@ class HttpEmbeddingBenchmark {
     void concurrentSingleImageClients() throws Exception {
         Path peerDir = Path.of(System.getProperty("imagesim.bench.torchscript-dir", "target/bench"));
         int seconds = Integer.getInteger("imagesim.bench.seconds", 20);
+        int warmupSeconds = Integer.getInteger("imagesim.bench.warmup-seconds", 10);
         for (String arch : System.getProperty("imagesim.bench.archs", "cnn,resnet18,resnet50").split(",")) {
             Setup setup = Setup.of(arch);
             List<byte[]> jpegs = setup.images().stream().map(image -> TestImages.encode(image, "jpg")).toList();
-            measure("djl-eager", arch, seededBundle(arch, setup), jpegs, seconds);
+            measure("djl-eager", arch, seededBundle(arch, setup), jpegs, warmupSeconds, seconds);
             Path traced = peerDir.resolve(arch + "-torchscript");
             if (Files.exists(traced.resolve(ModelBundle.MANIFEST_FILE))) {
-                measure("djl-torchscript", arch, traced, jpegs, seconds);
+                measure("djl-torchscript", arch, traced, jpegs, warmupSeconds, seconds);
             } else {
                 System.out.println("no TorchScript bundle at " + traced + ": run bench/embed-bench.sh");
             }
         }
     }
 
-    private void measure(String engine, String arch, Path bundle, List<byte[]> jpegs, int seconds) throws Exception {
+    private void measure(String engine, String arch, Path bundle, List<byte[]> jpegs, int warmupSeconds, int seconds)
+            throws Exception {
         try (RunningService service = RunningService.start(dataDir.resolve(engine + "-" + arch),
                 "--imagesim.model.default-bundle=" + bundle)) {
             for (int clients : CLIENTS) {
-                run(service, jpegs, clients, 2 * clients, Long.MAX_VALUE); // warm-up: JIT, predictors, connections
+                // warm-up by time, not by count: the eager trunk's Java code needs C2 before it is measured
+                run(service, jpegs, clients, Integer.MAX_VALUE, warmupSeconds * 1_000_000_000L);
                 double[] latencies = run(service, jpegs, clients, Integer.MAX_VALUE, seconds * 1_000_000_000L);
                 double elapsed = latencies[latencies.length - 1];
                 double[] sorted = Arrays.copyOf(latencies, latencies.length - 1);
