@@ -470,8 +470,10 @@ final class HnswIndex extends StoredVectorIndex {
             throw new IOException("damaged index: entry point " + start + " with " + count + " nodes");
         }
         for (int node = 0; node < count; node++) {
-            bulk.readFloats(in, lists(node, 0), listStart(node, 0), maxM0 + 1);
-            checkLists(lists(node, 0), listStart(node, 0), maxM0 + 1, maxM0, count);
+            float[] page = lists(node, 0);
+            int base = listStart(node, 0);
+            bulk.readFloats(in, page, base, maxM0 + 1);
+            checkLists(page, base, maxM0 + 1, maxM0, count);
         }
         for (int node = 0; node < count; node++) {
             int length = in.readInt();
