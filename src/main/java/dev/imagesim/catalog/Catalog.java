@@ -293,8 +293,8 @@ public class Catalog {
                 "no collection named '" + collectionName + "'"));
     }
 
-    /** Metadata JSON of those ids that are live, for hydrating search results. */
-    public Map<String, String> metadata(String collectionName, java.util.Collection<String> ids) {
+    /** The metadata of those ids that are live, by id, for hydrating search results. */
+    public Map<String, LiveMetadata> metadata(String collectionName, java.util.Collection<String> ids) {
         return images.metadata(collectionName, ids);
     }
 

@@ -76,16 +76,16 @@ class ImageRepository {
                 .params(collection, id).query(ImageRepository::map).optional();
     }
 
-    /** Metadata JSON of the live images among {@code ids}. */
-    Map<String, String> metadata(String collection, Collection<String> ids) {
-        Map<String, String> metadata = new HashMap<>();
+    /** The metadata of the live images among {@code ids}, by id. */
+    Map<String, LiveMetadata> metadata(String collection, Collection<String> ids) {
+        Map<String, LiveMetadata> metadata = new HashMap<>();
         if (ids.isEmpty()) {
             return metadata;
         }
-        jdbc.sql("SELECT id, metadata FROM images WHERE deleted = FALSE AND " + keyList(ids.size()))
+        jdbc.sql("SELECT id, seq, metadata FROM images WHERE deleted = FALSE AND " + keyList(ids.size()))
                 .params(keyParameters(collection, ids))
                 .query((ResultSet rs) -> {
-                    metadata.put(rs.getString("id"), rs.getString("metadata"));
+                    metadata.put(rs.getString("id"), new LiveMetadata(rs.getLong("seq"), rs.getString("metadata")));
                 });
         return metadata;
     }

@@ -1,5 +1,8 @@
 package dev.imagesim.index;
 
-/** One search result: the item id and its distance to the query. */
-public record Neighbor(String id, float distance) {
+/**
+ * One search result: the item id, its distance to the query, and the version the index holds for it (the
+ * catalog's sequence number of the write that stored it).
+ */
+public record Neighbor(String id, float distance, long version) {
 }

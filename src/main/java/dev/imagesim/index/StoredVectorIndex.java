@@ -236,7 +236,8 @@ abstract sealed class StoredVectorIndex implements VectorIndex permits HnswIndex
         for (int i = found.length - 1; i >= 0; i--) {
             float key = heap.topKey();
             float d = distance == Distance.EUCLIDEAN ? (float) Math.sqrt(Math.max(0f, key)) : Math.max(0f, key);
-            found[i] = new Neighbor(ids[heap.topNode()], d);
+            int node = heap.topNode();
+            found[i] = new Neighbor(ids[node], d, versions[node]);
             heap.pop();
         }
         return Arrays.asList(found);

@@ -1,21 +1,35 @@
 package dev.imagesim.search;
 
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
  * Settings of search ({@code imagesim.search.*}).
  *
- * @param maxConcurrent searches that walk an index and read their results' metadata at once; the others wait
- *                      in arrival order. {@code 0} means one per core: measured at 1,000,000 vectors with 8
- *                      concurrent clients on 2 cores, p99 fell from 14–17 ms to 8 ms (docs/performance.md)
+ * @param maxConcurrent     searches that walk an index and read their results' metadata at once; the others
+ *                          wait in arrival order. {@code 0} means one per core: measured at 1,000,000 vectors
+ *                          with 8 concurrent clients on 2 cores, p99 fell from 14–17 ms to 8 ms
+ *                          (docs/performance.md)
+ * @param metadataCacheSize memory for the metadata of recent search hits, so that a search reads the catalog
+ *                          only for hits it has not met before (an estimate of the heap the entries take);
+ *                          {@code 0} reads every hit's metadata from the catalog
  */
 @Validated
 @ConfigurationProperties("imagesim.search")
-public record SearchProperties(@DefaultValue("0") @Min(0) int maxConcurrent) {
+public record SearchProperties(@DefaultValue("0") @Min(0) int maxConcurrent,
+        @DefaultValue("128MB") @NotNull DataSize metadataCacheSize) {
+
+    public SearchProperties {
+        if (metadataCacheSize.isNegative()) {
+            throw new IllegalArgumentException("imagesim.search.metadata-cache-size must not be negative, was "
+                    + metadataCacheSize);
+        }
+    }
 
     /** The number of searches that may run at once. */
     public int slots() {

@@ -19,6 +19,7 @@ import dev.imagesim.RequestLimits;
 import dev.imagesim.catalog.Catalog;
 import dev.imagesim.catalog.Collection;
 import dev.imagesim.catalog.ImageRecord;
+import dev.imagesim.catalog.LiveMetadata;
 import dev.imagesim.catalog.SearchTarget;
 import dev.imagesim.embedding.EmbeddingModels;
 import dev.imagesim.embedding.ImageDecoder;
@@ -28,7 +29,8 @@ import dev.imagesim.index.VectorIndex;
 /**
  * Nearest-neighbour search in a collection by image, stored id or raw vector, with an optional metadata
  * equality filter. Filtering happens after the index search, widening the candidate list until k matches
- * are found or the collection is exhausted.
+ * are found or the collection is exhausted. The hits' metadata comes from a {@link MetadataCache}, which
+ * reads the catalog for hits it does not hold.
  *
  * <p>Searches run {@link SearchProperties#slots()} at a time and the rest wait their turn (a fair semaphore):
  * a search is pure CPU, and with more of them than cores the scheduler's time slices, not the work, set the
@@ -40,6 +42,7 @@ public class SearchService {
     private static final int WIDEN_FACTOR = 4;
 
     private final Catalog catalog;
+    private final MetadataCache metadataCache;
     private final EmbeddingModels models;
     private final ImageDecoder decoder;
     private final RequestLimits limits;
@@ -49,9 +52,10 @@ public class SearchService {
     private final Timer byVectorTimer;
     private final Semaphore slots;
 
-    public SearchService(Catalog catalog, EmbeddingModels models, ImageDecoder decoder, RequestLimits limits,
-            JsonMapper json, MeterRegistry meters, SearchProperties properties) {
+    SearchService(Catalog catalog, MetadataCache metadataCache, EmbeddingModels models, ImageDecoder decoder,
+            RequestLimits limits, JsonMapper json, MeterRegistry meters, SearchProperties properties) {
         this.catalog = catalog;
+        this.metadataCache = metadataCache;
         this.models = models;
         this.decoder = decoder;
         this.limits = limits;
@@ -146,18 +150,17 @@ public class SearchService {
 
     private List<SearchHit> hydrate(Collection collection, List<Neighbor> neighbors, Map<String, JsonNode> filter,
             int k) {
-        Map<String, String> metadata = catalog.metadata(collection.name(),
-                neighbors.stream().map(Neighbor::id).toList());
+        Map<String, LiveMetadata> metadata = metadataCache.of(collection, neighbors);
         List<SearchHit> hits = new ArrayList<>(k);
         for (Neighbor neighbor : neighbors) {
             if (hits.size() == k) {
                 break;
             }
-            if (!metadata.containsKey(neighbor.id())) {
+            LiveMetadata live = metadata.get(neighbor.id());
+            if (live == null) {
                 continue; // deleted after the index answered
             }
-            String text = metadata.get(neighbor.id());
-            JsonNode node = text == null ? json.createObjectNode() : json.readTree(text);
+            JsonNode node = live.json() == null ? json.createObjectNode() : json.readTree(live.json());
             if (matches(node, filter)) {
                 hits.add(new SearchHit(neighbor.id(), neighbor.distance(),
                         collection.distance().score(neighbor.distance()), node));

@@ -56,6 +56,7 @@ class OperationsTest {
                     .containsPattern("imagesim_embedding_seconds_bucket\\{")
                     .containsPattern("imagesim_search_seconds_count\\{by=\"image\"[^}]*\\} 1")
                     .containsPattern("imagesim_search_seconds_count\\{by=\"id\"[^}]*\\} 1")
+                    .containsPattern("cache_gets_total\\{cache=\"imagesim.search.metadata\"[^}]*result=\"miss\"[^}]*\\} [1-9]")
                     .containsPattern("imagesim_ingest_seconds_count\\{request=\"single\"[^}]*\\} 5")
                     .containsPattern("imagesim_ingest_images_total\\{outcome=\"created\"[^}]*\\} 7")
                     .containsPattern("imagesim_training_iteration_seconds_count(\\{[^}]*\\})? [1-9]")

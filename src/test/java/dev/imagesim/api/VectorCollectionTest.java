@@ -80,6 +80,47 @@ class VectorCollectionTest {
         }
     }
 
+    /**
+     * Search hits carry the metadata of the image's latest write, though the service keeps hits' metadata in
+     * memory: after a change of metadata alone (the index keeps the node), a new vector, a delete and a new
+     * write, and in a collection deleted and created again under the same name.
+     */
+    @Test
+    void searchHitsShowTheLatestMetadata() {
+        try (RunningService service = RunningService.start(dataDir)) {
+            service.postJson("/api/v1/collections", "{\"name\":\"v\",\"dimension\":2}");
+            putVector(service, "a", "[1,0]", "{\"n\":1}");
+            putVector(service, "b", "[0,1]", "{\"n\":1}");
+            assertThat(firstHit(service, "{\"vector\":[1,0]}").get("metadata").get("n").asInt()).isEqualTo(1);
+
+            putVector(service, "a", "[1,0]", "{\"n\":2}");
+            assertThat(firstHit(service, "{\"vector\":[1,0]}").get("metadata").get("n").asInt()).isEqualTo(2);
+            assertThat(ids(service.postJson("/api/v1/collections/v/search?k=2",
+                    "{\"vector\":[1,0],\"filter\":{\"n\":1}}"))).containsExactly("b");
+
+            putVector(service, "a", "[1,0.01]", "{\"n\":3}");
+            assertThat(firstHit(service, "{\"vector\":[1,0]}").get("metadata").get("n").asInt()).isEqualTo(3);
+            service.delete("/api/v1/collections/v/images/a");
+            assertThat(ids(service.postJson("/api/v1/collections/v/search?k=2", "{\"vector\":[1,0]}")))
+                    .containsExactly("b");
+            putVector(service, "a", "[1,0]", "{\"n\":4}");
+            assertThat(firstHit(service, "{\"vector\":[1,0]}").get("metadata").get("n").asInt()).isEqualTo(4);
+
+            assertThat(service.delete("/api/v1/collections/v").status()).isEqualTo(204);
+            service.postJson("/api/v1/collections", "{\"name\":\"v\",\"dimension\":2}");
+            putVector(service, "a", "[1,0]", "{\"n\":5}"); // sequence numbers start again
+            JsonNode hit = firstHit(service, "{\"vector\":[1,0]}");
+            assertThat(hit.get("id").asString()).isEqualTo("a");
+            assertThat(hit.get("metadata").get("n").asInt()).isEqualTo(5);
+        }
+    }
+
+    private static JsonNode firstHit(RunningService service, String query) {
+        Reply search = service.postJson("/api/v1/collections/v/search?k=1", query);
+        assertThat(search.status()).isEqualTo(200);
+        return search.json().at("/results/0");
+    }
+
     @Test
     void aBatchOfVectorsIsCheckedItemByItemAndStoredInOrder() {
         try (RunningService service = RunningService.start(dataDir)) {

@@ -98,12 +98,14 @@ class VectorIndexTest {
         index.upsert("b", data[1], 2);
         index.upsert("a", data[2], 3);
         assertThat(index.size()).isEqualTo(2);
-        assertThat(index.search(data[2], 1, 10).get(0)).isEqualTo(new Neighbor("a", 0f));
+        assertThat(index.search(data[2], 1, 10).get(0)).isEqualTo(new Neighbor("a", 0f, 3));
         index.remove("a", 4);
         assertThat(index.size()).isEqualTo(1);
         assertThat(index.search(data[2], 5, 10)).extracting(Neighbor::id).containsExactly("b");
         index.upsert("a", data[0], 5);
         assertThat(index.search(data[0], 1, 10).get(0).id()).isEqualTo("a");
+        index.upsert("b", data[1], 6); // the same vector again: the node stays and takes the new version
+        assertThat(index.search(data[1], 1, 10).get(0)).isEqualTo(new Neighbor("b", 0f, 6));
     }
 
     @Test
@@ -217,14 +219,14 @@ class VectorIndexTest {
         float[][] data = randomVectors(3, 10);
         index.upsert("a", data[0], 5);
         index.upsert("a", data[1], 3);
-        assertThat(index.search(data[0], 1, 10).get(0)).isEqualTo(new Neighbor("a", 0f));
+        assertThat(index.search(data[0], 1, 10).get(0)).isEqualTo(new Neighbor("a", 0f, 5));
         index.remove("a", 4);
         assertThat(index.size()).isEqualTo(1);
         index.remove("a", 10);
         index.upsert("a", data[2], 7);
         assertThat(index.size()).isZero();
         index.upsert("a", data[2], 11);
-        assertThat(index.search(data[2], 1, 10).get(0)).isEqualTo(new Neighbor("a", 0f));
+        assertThat(index.search(data[2], 1, 10).get(0)).isEqualTo(new Neighbor("a", 0f, 11));
     }
 
     @Test
@@ -306,7 +308,7 @@ class VectorIndexTest {
             index.upsert("v" + i, data[i], i);
         }
         for (int i = 0; i < data.length; i += 37) {
-            assertThat(index.search(data[i], 1, 64).get(0)).isEqualTo(new Neighbor("v" + i, 0f));
+            assertThat(index.search(data[i], 1, 64).get(0)).isEqualTo(new Neighbor("v" + i, 0f, i));
         }
     }
 
