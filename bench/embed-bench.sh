@@ -14,6 +14,8 @@ cd "$(dirname "$0")/.."
 OUT=target/bench
 ARCHS=${ARCHS:-cnn,resnet18,resnet50}
 export THREADS=${THREADS:-2}
+# both sides warm up for this long at each batch size before they time (the JVM needs it; the peer gets the same)
+export WARMUP_SECONDS=${WARMUP_SECONDS:-5}
 export OMP_WAIT_POLICY=PASSIVE
 # one malloc arena for both sides, as an embedding-heavy deployment runs (docs/configuration.md)
 export MALLOC_ARENA_MAX=1
@@ -26,6 +28,7 @@ MALLOC_MMAP_MAX_=0 MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=214748
 echo "# DJL: eager trunk and TorchScript trunk" >&2
 ./mvnw -B -ntp -q -Pbench test -Dtest=EmbeddingBenchmark -Dsurefire.failIfNoSpecifiedTests=false \
   -Dimagesim.engine.threads="$THREADS" -Dimagesim.bench.archs="$ARCHS" \
+  -Dimagesim.bench.warmup-seconds="$WARMUP_SECONDS" \
   -Dimagesim.bench.torchscript-dir="$PWD/$OUT" | grep -P '^embed\t' | tee "$OUT/embed-djl.tsv" >&2
 echo "# DJL over HTTP: 1, 4, 16 concurrent single-image clients" >&2
 ./mvnw -B -ntp -q -Pbench test -Dtest=HttpEmbeddingBenchmark -Dsurefire.failIfNoSpecifiedTests=false \

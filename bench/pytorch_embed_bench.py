@@ -8,7 +8,8 @@ layers as TrunkFactory's trunk + global average pool + linear head) on 224 px RG
 the default model's small CNN (TrunkFactory.smallCnn: four conv3x3-BN-ReLU stages of 32/64/128/256 filters,
 2x2 max pooling after the first three, global average pool, linear head) on 32 px grey, 64-d. Then:
   - times it in eager mode at batch 1 and batch 32, preprocessing included
-    (uint8 HWC -> float CHW, normalised), with torch.set_num_threads(THREADS);
+    (uint8 HWC -> float CHW, normalised), with torch.set_num_threads(THREADS), after a warm-up of
+    WARMUP_SECONDS (default 5, as the Java side);
   - traces it to TorchScript and writes a service model bundle (trunk.pt + manifest.json) under
     OUT/<arch>-torchscript, which the Java side then loads through DJL.
 Prints tab-separated rows:  embed  pytorch-eager  <arch>  <batch>  <images/s>  <p50 ms per call>
@@ -26,6 +27,7 @@ import torch
 import torchvision
 
 THREADS = int(os.environ.get("THREADS", "2"))
+WARMUP_SECONDS = float(os.environ.get("WARMUP_SECONDS", "5"))
 # input side, channels, embedding dimension, calls timed at batch 1 and at batch 32: as EmbeddingBenchmark
 SHAPES = {"cnn": (32, 1, 64, 300, 30), "resnet18": (224, 3, 128, 30, 3), "resnet50": (224, 3, 128, 30, 3)}
 
@@ -76,6 +78,14 @@ def timed(model, images, batch, calls):
     return batch / p50, p50 * 1000
 
 
+def warm_up(model, images, batch):
+    """Two calls, then more until WARMUP_SECONDS have passed: the same warm-up as EmbeddingBenchmark's."""
+    until = time.perf_counter() + WARMUP_SECONDS
+    timed(model, images, batch, 2)
+    while time.perf_counter() < until:
+        timed(model, images, batch, 1)
+
+
 def main():
     out_dir, archs = sys.argv[1], sys.argv[2].split(",")
     torch.set_num_threads(THREADS)
@@ -85,7 +95,7 @@ def main():
         images = [rng.integers(0, 256, (size, size, channels), dtype=np.uint8) for _ in range(64)]
         model = network(arch, dim)
         for batch, calls in ((1, calls1), (32, calls32)):
-            timed(model, images, batch, 2)  # warm-up
+            warm_up(model, images, batch)
             rate, ms = timed(model, images, batch, calls)
             print(f"embed\tpytorch-eager\t{arch}\t{batch}\t{rate:.2f}\t{ms:.1f}", flush=True)
         bundle = os.path.join(out_dir, f"{arch}-torchscript")
