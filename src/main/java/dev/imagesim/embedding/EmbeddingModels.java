@@ -12,6 +12,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 import dev.imagesim.ImagesimException;
 import dev.imagesim.ImagesimException.Kind;
+import dev.imagesim.model.DjlRuntime;
+import dev.imagesim.model.IntraOpThreads;
 import dev.imagesim.model.ModelBundle;
 import dev.imagesim.model.ModelLoader;
 import dev.imagesim.model.ModelRegistry;
@@ -22,15 +24,17 @@ public class EmbeddingModels {
 
     private final ModelRegistry registry;
     private final ModelLoader loader;
+    private final IntraOpThreads threads;
     private final EmbeddingProperties properties;
     private final MeterRegistry meters;
     private final Map<String, DjlEmbeddingModel> loaded = new ConcurrentHashMap<>();
     private final Map<String, EmbeddingModel> timed = new ConcurrentHashMap<>();
 
-    public EmbeddingModels(ModelRegistry registry, ModelLoader loader, EmbeddingProperties properties,
-            MeterRegistry meters) {
+    public EmbeddingModels(ModelRegistry registry, ModelLoader loader, DjlRuntime runtime,
+            EmbeddingProperties properties, MeterRegistry meters) {
         this.registry = registry;
         this.loader = loader;
+        this.threads = runtime.intraOpThreads();
         this.properties = properties;
         this.meters = meters;
         get(registry.defaultBundle().id());
@@ -56,7 +60,8 @@ public class EmbeddingModels {
 
     private DjlEmbeddingModel load(ModelBundle bundle) {
         try {
-            return new DjlEmbeddingModel(bundle.manifest(), loader.loadForServing(bundle), properties.predictors(),
+            int predictors = properties.predictors() > 0 ? properties.predictors() : threads.total();
+            return new DjlEmbeddingModel(bundle.manifest(), loader.loadForServing(bundle), threads, predictors,
                     properties.batchSize(), properties.microBatching() ? properties.batchWait() : null);
         } catch (IOException e) {
             throw new ImagesimException(Kind.UNAVAILABLE, "model-load-failed", e.getMessage(), e);

@@ -12,7 +12,9 @@ import org.springframework.validation.annotation.Validated;
  * Settings of embedding ({@code imagesim.embedding.*}).
  *
  * @param predictors predictors kept per loaded model (a DJL predictor is not thread-safe); concurrent
- *                   embedding calls beyond this wait for one to be free
+ *                   embedding calls beyond this wait for one to be free, and a call of several images
+ *                   spreads over the idle ones. {@code 0} (default): one per intra-op thread of the engine
+ *                   ({@code imagesim.engine.threads}, one per core unless set)
  * @param batchSize  images sent to the engine at once when a request holds many; also the most a
  *                   micro-batch gathers
  * @param batchWait  how long a micro-batch waits for more calls after the first; calls that queued
@@ -24,7 +26,7 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("imagesim.embedding")
 public record EmbeddingProperties(
-        @DefaultValue("2") @Min(1) int predictors,
+        @DefaultValue("0") @Min(0) int predictors,
         @DefaultValue("32") @Min(1) int batchSize,
         @DefaultValue("0ms") Duration batchWait,
         @DefaultValue("true") boolean microBatching) {

@@ -24,6 +24,7 @@ public class DjlRuntime {
     static final String ENGINE = "PyTorch";
 
     private final Engine engine;
+    private final IntraOpThreads intraOpThreads;
 
     public DjlRuntime(DataDirectory dataDirectory, EngineProperties properties) {
         Path cache = properties.nativeCacheDir() != null
@@ -39,11 +40,17 @@ public class DjlRuntime {
         }
         String waitPolicy = NativeEnvironment.apply(properties);
         this.engine = Engine.getEngine(ENGINE);
-        log.info("DJL engine {} {} ready (native cache {}, OMP_WAIT_POLICY={}, malloc tuned: {})",
-                engine.getEngineName(), engine.getVersion(), cache, waitPolicy, properties.tuneMalloc());
+        this.intraOpThreads = IntraOpThreads.bind();
+        log.info("DJL engine {} {} ready (native cache {}, OMP_WAIT_POLICY={}, malloc tuned: {}, {} intra-op "
+                + "threads, per call adjustable: {})", engine.getEngineName(), engine.getVersion(), cache, waitPolicy,
+                properties.tuneMalloc(), intraOpThreads.total(), intraOpThreads.adjustable());
     }
 
     public Engine engine() {
         return engine;
+    }
+
+    public IntraOpThreads intraOpThreads() {
+        return intraOpThreads;
     }
 }

@@ -35,20 +35,22 @@ class DjlEmbeddingModelTest {
     @TempDir
     static Path dataDir;
 
+    static DjlRuntime runtime;
     static ModelLoader loader;
     static DjlEmbeddingModel model;
 
     @BeforeAll
     static void loadSeededCnn() throws Exception {
-        loader = new ModelLoader(new DjlRuntime(new DataDirectory(dataDir), TestEngine.properties()));
+        runtime = new DjlRuntime(new DataDirectory(dataDir), TestEngine.properties());
+        loader = new ModelLoader(runtime);
         ModelManifest manifest = manifest(Architecture.CNN, 32, 3, 16).validated();
         Path bundleDir = Files.createDirectories(dataDir.resolve("bundle"));
         try (OutputStream out = Files.newOutputStream(bundleDir.resolve(ModelLoader.PARAMS_FILE))) {
             loader.writeSeededWeights(manifest, out);
         }
         ModelManifest installed = manifest.installed(ModelLoader.PARAMS_FILE, null);
-        model = new DjlEmbeddingModel(installed, loader.loadForServing(new ModelBundle(bundleDir, installed)), 2, 4,
-                Duration.ofMillis(1));
+        model = new DjlEmbeddingModel(installed, loader.loadForServing(new ModelBundle(bundleDir, installed)),
+                runtime.intraOpThreads(), 2, 4, Duration.ofMillis(1));
     }
 
     @AfterAll
@@ -89,6 +91,34 @@ class DjlEmbeddingModelTest {
             assertThat(Distance.COSINE.between(alone, together[i])).isLessThan(1e-4f);
         }
         assertThat(Distance.COSINE.between(together[0], together[1])).isGreaterThan(1e-3f);
+    }
+
+    @Test
+    void aCallOfSeveralImagesSpreadsOverTheIdlePredictors() {
+        List<BufferedImage> images = List.of(TestImages.shape(ShapeKind.CIRCLE, Color.RED, 64, 0),
+                TestImages.shape(ShapeKind.SQUARE, Color.BLUE, 64, 0));
+        model.embed(images);
+        assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
+                .as("the helper that runs the second share").contains("embed-test-cnn-1");
+    }
+
+    @Test
+    void sharesSplitTheImagesEvenlyAndInOrder() {
+        assertThat(DjlEmbeddingModel.start(0, 3, 10)).isZero();
+        assertThat(DjlEmbeddingModel.start(1, 3, 10)).isEqualTo(3);
+        assertThat(DjlEmbeddingModel.start(2, 3, 10)).isEqualTo(6);
+        assertThat(DjlEmbeddingModel.start(3, 3, 10)).isEqualTo(10);
+    }
+
+    @Test
+    void eachShareGetsItsPartOfTheThreadsWhenTheInputIsLargeEnough() {
+        int resnetImage = 3 * 224 * 224;
+        assertThat(DjlEmbeddingModel.threadsFor(2, 1, 1, resnetImage)).as("alone").isEqualTo(2);
+        assertThat(DjlEmbeddingModel.threadsFor(2, 2, 16, resnetImage)).as("beside another share").isEqualTo(1);
+        assertThat(DjlEmbeddingModel.threadsFor(8, 3, 16, resnetImage)).isEqualTo(2);
+        assertThat(DjlEmbeddingModel.threadsFor(2, 5, 16, resnetImage)).as("never none").isEqualTo(1);
+        assertThat(DjlEmbeddingModel.threadsFor(2, 1, 1, 32 * 32)).as("a small input").isEqualTo(1);
+        assertThat(DjlEmbeddingModel.threadsFor(4, 1, 128, 32 * 32)).isEqualTo(2);
     }
 
     @Test

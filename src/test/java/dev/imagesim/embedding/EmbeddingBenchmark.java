@@ -24,6 +24,7 @@ import dev.imagesim.DataDirectory;
 import dev.imagesim.TestEngine;
 import dev.imagesim.model.Architecture;
 import dev.imagesim.model.DjlRuntime;
+import dev.imagesim.model.IntraOpThreads;
 import dev.imagesim.model.ModelBundle;
 import dev.imagesim.model.ModelLoader;
 import dev.imagesim.model.ModelManifest;
@@ -75,7 +76,9 @@ class EmbeddingBenchmark {
     void djlEagerAndTorchScript() throws IOException {
         Path peerDir = Path.of(System.getProperty("imagesim.bench.torchscript-dir", "target/bench"));
         String[] archs = System.getProperty("imagesim.bench.archs", "cnn,resnet18,resnet50").split(",");
-        ModelLoader loader = new ModelLoader(new DjlRuntime(new DataDirectory(dataDir), TestEngine.properties()));
+        DjlRuntime runtime = new DjlRuntime(new DataDirectory(dataDir), TestEngine.properties());
+        ModelLoader loader = new ModelLoader(runtime);
+        IntraOpThreads threads = runtime.intraOpThreads();
         for (String arch : archs) {
             Setup setup = Setup.of(arch);
             Path bundle = Files.createDirectories(dataDir.resolve(arch));
@@ -85,20 +88,27 @@ class EmbeddingBenchmark {
             }
             ModelManifest installed = seeded.installed(ModelLoader.PARAMS_FILE, null);
             ModelBundle eager = new ModelBundle(bundle, installed);
-            measure("djl-eager", arch, installed, loader.loadForServing(eager), setup);
-            measure("djl-eager-unfolded", arch, installed, loader.load(eager), setup);
+            measure("djl-eager", arch, installed, loader.loadForServing(eager), threads, setup);
+            measure("djl-eager-unfolded", arch, installed, loader.load(eager), threads, setup);
             Path traced = peerDir.resolve(arch + "-torchscript");
             assumeTrue(Files.exists(traced.resolve("manifest.json")), "no TorchScript bundle at " + traced
                     + ": run bench/embed-bench.sh");
             ModelManifest script = JsonMapper.builder().build()
                     .readValue(traced.resolve("manifest.json").toFile(), ModelManifest.class).validated();
-            measure("djl-torchscript", arch, script, loader.loadForServing(new ModelBundle(traced, script)), setup);
+            measure("djl-torchscript", arch, script, loader.loadForServing(new ModelBundle(traced, script)), threads,
+                    setup);
         }
     }
 
-    private static void measure(String engine, String arch, ModelManifest manifest, Model loaded, Setup setup) {
+    /**
+     * As served: one predictor per intra-op thread unless {@code imagesim.bench.predictors} says otherwise (1
+     * runs each batch on one predictor with all the threads, as the service did before a call spread over idle predictors).
+     */
+    private static void measure(String engine, String arch, ModelManifest manifest, Model loaded,
+            IntraOpThreads threads, Setup setup) {
         List<BufferedImage> images = setup.images();
-        try (DjlEmbeddingModel model = new DjlEmbeddingModel(manifest, loaded, 1, 32, null)) {
+        int predictors = Integer.getInteger("imagesim.bench.predictors", threads.total());
+        try (DjlEmbeddingModel model = new DjlEmbeddingModel(manifest, loaded, threads, predictors, 32, null)) {
             for (int[] run : new int[][] {{1, setup.calls1()}, {32, setup.calls32()}}) {
                 int batch = run[0];
                 warmUp(model, images, batch);

@@ -25,7 +25,9 @@ import dev.imagesim.model.ModelManifest;
 
 /**
  * Peak resident memory and throughput of serving a large trunk: ResNet-50 at 224 px, batches of 32,
- * DJL-built eager blocks with seeded weights. Prints the process's peak RSS (VmHWM) before and after.
+ * DJL-built eager blocks with seeded weights, as many predictors as the service keeps by default (one per
+ * intra-op thread, so a batch runs as that many shares side by side) unless
+ * {@code -Dimagesim.bench.predictors} says otherwise. Prints the process's peak RSS (VmHWM) before and after.
  * {@code ./mvnw -Pbench test -Dtest=ServingMemoryBenchmark -Dimagesim.bench.architecture=resnet50}
  */
 @Tag("benchmark")
@@ -40,7 +42,8 @@ class ServingMemoryBenchmark {
                 System.getProperty("imagesim.bench.architecture", "resnet50").toUpperCase());
         int size = Integer.getInteger("imagesim.bench.input-size", 224);
         int batch = Integer.getInteger("imagesim.bench.batch", 32);
-        ModelLoader loader = new ModelLoader(new DjlRuntime(new DataDirectory(dataDir), TestEngine.properties()));
+        DjlRuntime runtime = new DjlRuntime(new DataDirectory(dataDir), TestEngine.properties());
+        ModelLoader loader = new ModelLoader(runtime);
         ModelManifest manifest = DjlEmbeddingModelTest.manifest(architecture, size, 3, 128).validated();
         Path bundle = Files.createDirectories(dataDir.resolve("bundle"));
         try (OutputStream out = Files.newOutputStream(bundle.resolve(ModelLoader.PARAMS_FILE))) {
@@ -52,8 +55,10 @@ class ServingMemoryBenchmark {
             images.add(TestImages.shape(ShapeKind.values()[i % 4], new Color(i * 7919 % 0xFFFFFF), size, i % 9));
         }
         System.out.printf("serving memory: before loading, peak RSS %s%n", peakRss());
+        int predictors = Integer.getInteger("imagesim.bench.predictors", runtime.intraOpThreads().total());
         try (DjlEmbeddingModel model = new DjlEmbeddingModel(installed,
-                loader.loadForServing(new ModelBundle(bundle, installed)), 1, batch, null)) {
+                loader.loadForServing(new ModelBundle(bundle, installed)), runtime.intraOpThreads(), predictors, batch,
+                null)) {
             System.out.printf("serving memory: model loaded, peak RSS %s%n", peakRss());
             for (int run = 0; run < 3; run++) {
                 long start = System.nanoTime();

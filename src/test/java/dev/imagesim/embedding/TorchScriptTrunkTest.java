@@ -28,7 +28,8 @@ class TorchScriptTrunkTest {
         JsonMapper json = JsonMapper.builder().build();
         ModelManifest manifest = json.readValue(bundleDir.resolve("manifest.json").toFile(), ModelManifest.class)
                 .validated();
-        ModelLoader loader = new ModelLoader(new DjlRuntime(new DataDirectory(bundleDir), TestEngine.properties()));
+        DjlRuntime runtime = new DjlRuntime(new DataDirectory(bundleDir), TestEngine.properties());
+        ModelLoader loader = new ModelLoader(runtime);
         DecodedImage probe;
         try (InputStream in = getClass().getResourceAsStream("/models/tiny-torchscript/probe.png")) {
             probe = new ImageDecoder(TestLimits.defaults()).decode(in.readAllBytes());
@@ -36,7 +37,7 @@ class TorchScriptTrunkTest {
         JsonNode expected = json.readTree(bundleDir.resolve("expected.json").toFile()).get("embedding");
 
         try (DjlEmbeddingModel model = new DjlEmbeddingModel(manifest,
-                loader.loadForServing(new ModelBundle(bundleDir, manifest)), 1, 8, null)) {
+                loader.loadForServing(new ModelBundle(bundleDir, manifest)), runtime.intraOpThreads(), 1, 8, null)) {
             float[] embedding = model.embed(List.of(probe.image()))[0];
             assertThat(embedding).hasSize(16);
             for (int i = 0; i < 16; i++) {
