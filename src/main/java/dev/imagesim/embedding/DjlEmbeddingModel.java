@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.inference.Predictor;
 import ai.djl.translate.TranslateException;
@@ -33,7 +34,7 @@ import dev.imagesim.model.ModelManifest;
  * of libtorch's intra-op threads ({@link #threadsFor}): libtorch's convolutions scale only 1.6× over two
  * threads here, so two shares on one thread each beat one batch on two (ResNets at batch 32: 1.06–1.12×,
  * medians of an A/B in docs/performance.md), and concurrent calls never start more threads than there are
- * cores.
+ * cores. On a GPU a call keeps to one predictor: splitting would only shrink its batches.
  */
 final class DjlEmbeddingModel implements EmbeddingModel, AutoCloseable {
 
@@ -47,7 +48,9 @@ final class DjlEmbeddingModel implements EmbeddingModel, AutoCloseable {
     private final int batchSize;
     private final MicroBatcher batcher;
     private final IntraOpThreads threads;
-    /** Runs the shares of a call beyond the caller's own; null with one predictor. */
+    /** Whether a call takes the idle predictors too: on the CPU, where it can give each share its threads. */
+    private final boolean spreads;
+    /** Runs the shares of a call beyond the caller's own; null with one predictor or when calls do not spread. */
     private final ExecutorService helpers;
     /** Predictors lent out, summed over all calls. */
     private final AtomicInteger running = new AtomicInteger();
@@ -58,11 +61,12 @@ final class DjlEmbeddingModel implements EmbeddingModel, AutoCloseable {
         this.manifest = manifest;
         this.model = model;
         this.threads = threads;
+        this.spreads = threads.adjustable() && model.getNDManager().getDevice().equals(Device.cpu());
         this.preprocessor = new Preprocessor(manifest);
         this.batchSize = batchSize;
         this.predictors = new ArrayBlockingQueue<>(poolSize);
         AtomicInteger made = new AtomicInteger();
-        this.helpers = poolSize == 1 ? null : Executors.newFixedThreadPool(poolSize - 1, task -> {
+        this.helpers = !spreads || poolSize == 1 ? null : Executors.newFixedThreadPool(poolSize - 1, task -> {
             Thread helper = new Thread(task, "embed-" + manifest.id() + "-" + made.incrementAndGet());
             helper.setDaemon(true);
             return helper;
@@ -94,7 +98,7 @@ final class DjlEmbeddingModel implements EmbeddingModel, AutoCloseable {
     private float[][] predict(List<float[]> tensors) {
         List<Predictor<List<float[]>, float[][]>> held = new ArrayList<>();
         held.add(borrow());
-        while (threads.adjustable() && held.size() < tensors.size()) {
+        while (spreads && held.size() < tensors.size()) {
             Predictor<List<float[]>, float[][]> idle = predictors.poll();
             if (idle == null) {
                 break;
