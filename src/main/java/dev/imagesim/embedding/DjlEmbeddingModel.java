@@ -38,13 +38,13 @@ import dev.imagesim.model.ModelManifest;
  */
 final class DjlEmbeddingModel implements EmbeddingModel, AutoCloseable {
 
+    /** Input values (pixels × channels) a call needs before a second intra-op thread pays (see threadsFor). */
+    static final int VALUES_PER_THREAD = 65_536;
+
     private final ModelManifest manifest;
     private final Model model;
     private final Preprocessor preprocessor;
     private final BlockingQueue<Predictor<List<float[]>, float[][]>> predictors;
-    /** Input values (pixels × channels) a call needs before a second intra-op thread pays (see threadsFor). */
-    static final int VALUES_PER_THREAD = 65_536;
-
     private final int batchSize;
     private final MicroBatcher batcher;
     private final IntraOpThreads threads;
@@ -124,14 +124,7 @@ final class DjlEmbeddingModel implements EmbeddingModel, AutoCloseable {
             } catch (RuntimeException e) {
                 failure = e;
             }
-            for (CompletableFuture<Void> other : others) {
-                try {
-                    other.join();
-                } catch (CompletionException e) {
-                    failure = failure != null ? failure
-                            : e.getCause() instanceof RuntimeException cause ? cause : e;
-                }
-            }
+            failure = awaitAll(others, failure);
             if (failure != null) {
                 throw failure;
             }
@@ -140,6 +133,21 @@ final class DjlEmbeddingModel implements EmbeddingModel, AutoCloseable {
             running.addAndGet(-shares);
             predictors.addAll(held);
         }
+    }
+
+    /** Waits for every share, failed or not (their predictors go back only then); returns the first failure. */
+    private static RuntimeException awaitAll(List<CompletableFuture<Void>> shares, RuntimeException failure) {
+        RuntimeException first = failure;
+        for (CompletableFuture<Void> share : shares) {
+            try {
+                share.join();
+            } catch (CompletionException e) {
+                if (first == null) {
+                    first = e.getCause() instanceof RuntimeException cause ? cause : e;
+                }
+            }
+        }
+        return first;
     }
 
     /** Where share {@code share} of {@code shares} starts among {@code count} tensors. */
