@@ -95,7 +95,7 @@ final class DjlEmbeddingModel implements EmbeddingModel, AutoCloseable {
      * Runs preprocessed tensors through one predictor (waiting for it if all are busy) and through every other
      * predictor idle at that moment, each with an even share of the tensors, {@code batchSize} at a time.
      */
-    private float[][] predict(List<float[]> tensors) {
+    float[][] predict(List<float[]> tensors) {
         List<Predictor<List<float[]>, float[][]>> held = new ArrayList<>();
         held.add(borrow());
         while (spreads && held.size() < tensors.size()) {

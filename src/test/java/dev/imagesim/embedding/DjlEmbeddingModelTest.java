@@ -1,6 +1,8 @@
 package dev.imagesim.embedding;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.awt.Color;
 import java.awt.image.BufferedImage;
@@ -100,6 +102,21 @@ class DjlEmbeddingModelTest {
         model.embed(images);
         assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
                 .as("the helper that runs the second share").contains("embed-test-cnn-1");
+    }
+
+    @Test
+    void aFailedShareFailsTheCallAndEveryPredictorComesBack() {
+        float[] good = new float[3 * 32 * 32];
+        float[] truncated = new float[10];
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+            assertThatThrownBy(() -> model.predict(List.of(good, truncated))).as("the helper's share fails")
+                    .isInstanceOf(RuntimeException.class);
+            assertThatThrownBy(() -> model.predict(List.of(truncated, good))).as("the caller's share fails")
+                    .isInstanceOf(RuntimeException.class);
+            for (int i = 0; i < 3; i++) {
+                assertThat(model.predict(List.of(good, good, good))).hasDimensions(3, 16);
+            }
+        }, "a predictor was not given back");
     }
 
     @Test
