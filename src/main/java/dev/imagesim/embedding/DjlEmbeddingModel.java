@@ -46,6 +46,8 @@ final class DjlEmbeddingModel implements EmbeddingModel, AutoCloseable {
     private final Preprocessor preprocessor;
     private final BlockingQueue<Predictor<List<float[]>, float[][]>> predictors;
     private final int batchSize;
+    /** Input values of one image (pixels × channels), for {@link #threadsFor}. */
+    private final int valuesPerImage;
     private final MicroBatcher batcher;
     private final IntraOpThreads threads;
     /** Whether a call takes the idle predictors too: on the CPU, where it can give each share its threads. */
@@ -64,6 +66,7 @@ final class DjlEmbeddingModel implements EmbeddingModel, AutoCloseable {
         this.spreads = threads.adjustable() && model.getNDManager().getDevice().equals(Device.cpu());
         this.preprocessor = new Preprocessor(manifest);
         this.batchSize = batchSize;
+        this.valuesPerImage = manifest.channels() * manifest.inputSize() * manifest.inputSize();
         this.predictors = new ArrayBlockingQueue<>(poolSize);
         AtomicInteger made = new AtomicInteger();
         this.helpers = !spreads || poolSize == 1 ? null : Executors.newFixedThreadPool(poolSize - 1, task -> {
@@ -107,7 +110,7 @@ final class DjlEmbeddingModel implements EmbeddingModel, AutoCloseable {
         }
         int shares = held.size();
         int perShare = threadsFor(threads.total(), running.addAndGet(shares), tensors.size() / shares,
-                manifest.channels() * manifest.inputSize() * manifest.inputSize());
+                valuesPerImage);
         float[][] embeddings = new float[tensors.size()][];
         try {
             List<CompletableFuture<Void>> others = new ArrayList<>();

@@ -136,12 +136,15 @@ class SearchFlowTest {
     }
 
     private static float distance(JsonNode a, JsonNode b) {
-        float[][] vectors = new float[2][a.size()];
-        for (int i = 0; i < a.size(); i++) {
-            vectors[0][i] = a.get(i).floatValue();
-            vectors[1][i] = b.get(i).floatValue();
+        return Distance.COSINE.between(vector(a), vector(b));
+    }
+
+    private static float[] vector(JsonNode values) {
+        float[] vector = new float[values.size()];
+        for (int i = 0; i < vector.length; i++) {
+            vector[i] = values.get(i).floatValue();
         }
-        return Distance.COSINE.between(vectors[0], vectors[1]);
+        return vector;
     }
 
     @Test
