@@ -28,7 +28,9 @@ COPY --from=build /layers/dependencies/ ./
 COPY --from=build /layers/spring-boot-loader/ ./
 COPY --from=build /layers/snapshot-dependencies/ ./
 COPY --from=build /layers/application/ ./
-ENV IMAGESIM_DATA_DIR=/data OMP_WAIT_POLICY=PASSIVE JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75"
+# the heap, and so the vector index, on transparent huge pages where the host allows them
+ENV IMAGESIM_DATA_DIR=/data OMP_WAIT_POLICY=PASSIVE \
+    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+UseTransparentHugePages"
 VOLUME /data
 EXPOSE 8080
 USER imagesim

@@ -10,6 +10,10 @@
 #   THREADS=1 EFS=40,80 bench/index-bench.sh      # a quicker sweep
 #   SCALAR=1 bench/index-bench.sh                 # also the Java side without the Vector API
 #   RUNS=5 bench/index-bench.sh                   # queries/s as the median of 5 runs (default 3)
+#   SMALL_PAGES=1 bench/index-bench.sh            # the Java heap without transparent huge pages
+#   CPP_THP=1 bench/index-bench.sh                # the C++ peer's memory on transparent huge pages too (glibc's
+#                                                 # malloc tunable; the stock peer has small pages where THP is
+#                                                 # "madvise", as the service's heap had before)
 #   ROUNDS=3 bench/index-bench.sh                 # C++, Java, C++, Java, C++, Java: each figure the median of
 #                                                 # the rounds, so a busy spell of the machine hits both sides
 set -euo pipefail
@@ -44,13 +48,15 @@ fi
 
 cpp_side() {
   echo "# native C++ hnswlib on $DATASET (the ground truth is computed on the first run)" >&2
-  "$OUT/hnswlib_bench" "$METRIC" "$BASE" "$QUERIES" "$GT" "$M" "$EFC" "$THREADS" "$EFS" | tee -a "$OUT/cpp.tsv" >&2
+  local tunables=${GLIBC_TUNABLES:-}
+  [ "${CPP_THP:-0}" = 1 ] && tunables=glibc.malloc.hugetlb=1
+  GLIBC_TUNABLES=$tunables "$OUT/hnswlib_bench" "$METRIC" "$BASE" "$QUERIES" "$GT" "$M" "$EFC" "$THREADS" "$EFS" | tee -a "$OUT/cpp.tsv" >&2
 }
 
 java_side() { # $1: output name, $2: JVM arguments (the Vector API module, or none for scalar distances)
   echo "# Java ($1): the service's index" >&2
   ./mvnw -B -ntp -q -Pbench test -Dtest=IndexBenchmark -Dsurefire.failIfNoSpecifiedTests=false \
-    -Dvector.jvm.args="$2" \
+    -Dvector.jvm.args="$2" ${SMALL_PAGES:+-Dheap.jvm.args=} \
     -Dimagesim.bench.metric="$METRIC" -Dimagesim.bench.base="$PWD/$BASE" \
     -Dimagesim.bench.queries="$PWD/$QUERIES" -Dimagesim.bench.ground-truth="$PWD/$GT" \
     -Dimagesim.bench.m="$M" -Dimagesim.bench.ef-construction="$EFC" -Dimagesim.bench.threads="$THREADS" \

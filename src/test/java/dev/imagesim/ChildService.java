@@ -46,6 +46,7 @@ public final class ChildService implements AutoCloseable {
         command.addAll(jvmOptions);
         ModuleLayer.boot().findModule("jdk.incubator.vector")
                 .ifPresent(vector -> command.addAll(List.of("--add-modules", vector.getName())));
+        command.add("-XX:+UseTransparentHugePages");
         System.getProperties().stringPropertyNames().stream().filter(name -> name.startsWith("imagesim."))
                 .forEach(name -> command.add("-D" + name + "=" + System.getProperty(name))); // e.g. the native cache
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), ImagesimApplication.class.getName(),

@@ -1,5 +1,7 @@
 package dev.imagesim.index;
 
+import java.lang.management.ManagementFactory;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -8,7 +10,8 @@ import org.slf4j.LoggerFactory;
  * vectors side by side in pages). Euclidean collections rank by the squared distance and cosine collections
  * by {@code 1 − a·b} of unit vectors (the index turns a rank key into the collection's distance).
  * SIMD kernels ({@link SimdKernels}) run when the JVM has the incubating Vector API module, scalar loops
- * ({@link ScalarKernels}) otherwise; which one is said once in the log.
+ * ({@link ScalarKernels}) otherwise; which one is said once in the log, with whether the heap (and so the
+ * index's pages) lies on transparent huge pages.
  */
 interface VectorKernel {
 
@@ -46,6 +49,18 @@ interface VectorKernel {
                 log.info("index distances use scalar loops; start the JVM with --add-modules jdk.incubator.vector "
                         + "for SIMD");
             }
+            if (hugePages()) {
+                log.info("the index lies on transparent huge pages");
+            } else {
+                log.info("the index lies on small pages; large indexes search faster on a JVM started with "
+                        + "-XX:+UseTransparentHugePages where the kernel allows them");
+            }
+        }
+
+        /** Whether the JVM runs with {@code UseTransparentHugePages} (it turns it off where the kernel has none). */
+        private static boolean hugePages() {
+            return Boolean.parseBoolean(ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
+                    .getVMOption("UseTransparentHugePages").getValue());
         }
 
         private Selection() {

@@ -38,7 +38,8 @@ class DeploymentFilesTest {
                 .contains("IMAGESIM_DATA_DIR=/data").contains("VOLUME /data")
                 .contains("OMP_WAIT_POLICY=PASSIVE")
                 .contains("org.springframework.boot.loader.launch.JarLauncher")
-                .contains("\"--add-modules\", \"jdk.incubator.vector\"");
+                .contains("\"--add-modules\", \"jdk.incubator.vector\"")
+                .containsPattern("JAVA_TOOL_OPTIONS=\"[^\"]*-XX:\\+UseTransparentHugePages");
         assertThat(application).doesNotContainKey("server.port");
         Map<String, Object> management = map(application, "management");
         assertThat(map(map(map(management, "endpoint"), "health"), "probes")).containsEntry("enabled", true);
