@@ -46,7 +46,9 @@ public final class ChildService implements AutoCloseable {
         command.addAll(jvmOptions);
         ModuleLayer.boot().findModule("jdk.incubator.vector")
                 .ifPresent(vector -> command.addAll(List.of("--add-modules", vector.getName())));
-        command.add("-XX:+UseTransparentHugePages");
+        if (System.getProperty("os.name").startsWith("Linux")) {
+            command.add("-XX:+UseTransparentHugePages"); // as the image and spring-boot:run start it
+        }
         System.getProperties().stringPropertyNames().stream().filter(name -> name.startsWith("imagesim."))
                 .forEach(name -> command.add("-D" + name + "=" + System.getProperty(name))); // e.g. the native cache
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), ImagesimApplication.class.getName(),

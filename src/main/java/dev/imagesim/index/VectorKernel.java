@@ -2,6 +2,8 @@ package dev.imagesim.index;
 
 import java.lang.management.ManagementFactory;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,10 +59,18 @@ interface VectorKernel {
             }
         }
 
-        /** Whether the JVM runs with {@code UseTransparentHugePages} (it turns it off where the kernel has none). */
+        /**
+         * Whether the JVM runs with {@code UseTransparentHugePages} (it turns it off where the kernel has none;
+         * a JVM other than HotSpot on Linux has no such option).
+         */
         private static boolean hugePages() {
-            return Boolean.parseBoolean(ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
-                    .getVMOption("UseTransparentHugePages").getValue());
+            HotSpotDiagnosticMXBean hotSpot = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+            try {
+                return hotSpot != null
+                        && Boolean.parseBoolean(hotSpot.getVMOption("UseTransparentHugePages").getValue());
+            } catch (IllegalArgumentException noSuchOption) {
+                return false;
+            }
         }
 
         private Selection() {
