@@ -2,6 +2,7 @@ package dev.imagesim;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -46,9 +47,8 @@ public final class ChildService implements AutoCloseable {
         command.addAll(jvmOptions);
         ModuleLayer.boot().findModule("jdk.incubator.vector")
                 .ifPresent(vector -> command.addAll(List.of("--add-modules", vector.getName())));
-        if (System.getProperty("os.name").startsWith("Linux")) {
-            command.add("-XX:+UseTransparentHugePages"); // as the image and spring-boot:run start it
-        }
+        ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter("-XX:+UseTransparentHugePages"::equals).forEach(command::add); // as this JVM was started
         System.getProperties().stringPropertyNames().stream().filter(name -> name.startsWith("imagesim."))
                 .forEach(name -> command.add("-D" + name + "=" + System.getProperty(name))); // e.g. the native cache
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), ImagesimApplication.class.getName(),
