@@ -168,8 +168,11 @@ int main(int argc, char **argv) {
     const char *runs_env = std::getenv("RUNS");
     int runs = runs_env ? std::max(1, std::atoi(runs_env)) : 3;
 
+    const char *build_env = std::getenv("BUILD_THREADS");
+    std::vector<int> build_counts = build_env && *build_env ? parse_list(build_env) : thread_counts;
+
     std::unique_ptr<hnswlib::HierarchicalNSW<float>> index;
-    for (int threads : thread_counts) {
+    for (int threads : build_counts) {
         index.reset();
         index = std::make_unique<hnswlib::HierarchicalNSW<float>>(&space, base.rows, m, ef_construction, 100);
         auto start = std::chrono::steady_clock::now();

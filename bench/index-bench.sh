@@ -8,12 +8,15 @@
 #   bench/index-bench.sh                          # fashion-mnist, M=16 efConstruction=200, threads 1,2, ef 10..320
 #   DATASET=random bench/index-bench.sh           # 1,000,000 × 128-d cosine
 #   THREADS=1 EFS=40,80 bench/index-bench.sh      # a quicker sweep
+#   BUILD_THREADS=2 bench/index-bench.sh          # one build (2 threads), then the search sweep at each of THREADS
 #   SCALAR=1 bench/index-bench.sh                 # also the Java side without the Vector API
 #   RUNS=5 bench/index-bench.sh                   # queries/s as the median of 5 runs (default 3)
 #   SMALL_PAGES=1 bench/index-bench.sh            # the Java heap without transparent huge pages
 #   CPP_THP=1 bench/index-bench.sh                # the C++ peer's memory on transparent huge pages too (glibc's
 #                                                 # malloc tunable; the stock peer has small pages where THP is
 #                                                 # "madvise", as the service's heap had before)
+#   CPP_FLAGS="-O3 -march=native -mno-avx512f" bench/index-bench.sh
+#                                                 # the peer compiled otherwise (here: its AVX2 kernels, not AVX-512)
 #   ROUNDS=3 bench/index-bench.sh                 # C++, Java, C++, Java, C++, Java: each figure the median of
 #                                                 # the rounds, so a busy spell of the machine hits both sides
 set -euo pipefail
@@ -27,7 +30,9 @@ EFS=${EFS:-10,20,40,80,160,320}
 DATASET=${DATASET:-fashion-mnist}
 mkdir -p "$OUT"
 
-g++ -O3 -march=native -std=c++17 -pthread -o "$OUT/hnswlib_bench" bench/hnswlib_bench.cpp
+CPP_FLAGS=${CPP_FLAGS:--O3 -march=native}
+# shellcheck disable=SC2086 # the flags are a list
+g++ $CPP_FLAGS -std=c++17 -pthread -o "$OUT/hnswlib_bench" bench/hnswlib_bench.cpp
 if [ "$DATASET" = random ]; then
   ROWS=${ROWS:-1000000}
   DIM=${DIM:-128}
@@ -60,6 +65,7 @@ java_side() { # $1: output name, $2: JVM arguments (the Vector API module, or no
     -Dimagesim.bench.metric="$METRIC" -Dimagesim.bench.base="$PWD/$BASE" \
     -Dimagesim.bench.queries="$PWD/$QUERIES" -Dimagesim.bench.ground-truth="$PWD/$GT" \
     -Dimagesim.bench.m="$M" -Dimagesim.bench.ef-construction="$EFC" -Dimagesim.bench.threads="$THREADS" \
+    -Dimagesim.bench.build-threads="${BUILD_THREADS:-$THREADS}" \
     -Dimagesim.bench.efs="$EFS" -Dimagesim.bench.runs="${RUNS:-3}" | grep -P '^(build|search)\tjava\t' | tee -a "$OUT/$1.tsv" >&2
 }
 

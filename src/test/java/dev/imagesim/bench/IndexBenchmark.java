@@ -34,9 +34,10 @@ import dev.imagesim.index.VectorIndex;
  * The Java side of {@code bench/index-bench.sh}: the service's HNSW index ({@link VectorIndex} of type
  * HNSW) on the files the native peer reads — fashion-mnist-784-euclidean (IDX image files) or random unit
  * vectors with cosine ({@code .f32}) — scored against the exact top-10 the peer wrote, with its M,
- * efConstruction, thread counts and ef sweep. Prints the same tab-separated rows as {@code hnswlib_bench}.
- * One untimed pass of the queries warms the JIT before the sweep; each figure is the median of
- * {@code imagesim.bench.runs} runs (3), as on the native side.
+ * efConstruction, thread counts (of the builds, {@code imagesim.bench.build-threads}, and of the searches) and
+ * ef sweep. Prints the same tab-separated rows as {@code hnswlib_bench}. One untimed pass of the queries warms
+ * the JIT before the sweep; each figure is the median of {@code imagesim.bench.runs} runs (3), as on the
+ * native side.
  */
 @Tag("benchmark")
 class IndexBenchmark {
@@ -54,12 +55,14 @@ class IndexBenchmark {
         int[] truth = readGroundTruth(Path.of(System.getProperty("imagesim.bench.ground-truth")), queries.length);
         int m = Integer.getInteger("imagesim.bench.m", 16);
         int efConstruction = Integer.getInteger("imagesim.bench.ef-construction", 200);
-        int[] threadCounts = list(System.getProperty("imagesim.bench.threads", "1,2"));
+        String threadList = System.getProperty("imagesim.bench.threads", "1,2");
+        int[] threadCounts = list(threadList);
+        int[] buildThreadCounts = list(System.getProperty("imagesim.bench.build-threads", threadList));
         int[] efs = list(System.getProperty("imagesim.bench.efs", "10,20,40,80,160,320"));
         int runs = Integer.getInteger("imagesim.bench.runs", 3);
 
         VectorIndex index = null;
-        for (int threads : threadCounts) {
+        for (int threads : buildThreadCounts) {
             index = null;
             System.gc();
             long heapBefore = usedHeap();
