@@ -9,6 +9,9 @@
 // ground-truth file when it does not exist yet. Prints tab-separated rows:
 //   build  cpp  <threads>  <seconds>  <index bytes>
 //   search cpp  <threads>  <ef>  <recall@10>  <queries/s>
+// Environment: RUNS (timed runs a figure, the median printed; 3), BUILD_THREADS (the builds' thread counts
+// when they differ from the searches'), GRAPH (a file: the graph is loaded from it when it exists, and
+// built, then saved there, when it does not).
 #include <hnswlib/hnswlib.h>
 
 #include <algorithm>
@@ -171,7 +174,13 @@ int main(int argc, char **argv) {
     const char *build_env = std::getenv("BUILD_THREADS");
     std::vector<int> build_counts = build_env && *build_env ? parse_list(build_env) : thread_counts;
 
+    const char *graph_env = std::getenv("GRAPH");
+    std::string graph = graph_env ? graph_env : "";
+    bool saved = !graph.empty() && std::ifstream(graph).good();
+    if (saved) build_counts.clear();
+
     std::unique_ptr<hnswlib::HierarchicalNSW<float>> index;
+    if (saved) index = std::make_unique<hnswlib::HierarchicalNSW<float>>(&space, graph);
     for (int threads : build_counts) {
         index.reset();
         index = std::make_unique<hnswlib::HierarchicalNSW<float>>(&space, base.rows, m, ef_construction, 100);
@@ -185,6 +194,7 @@ int main(int argc, char **argv) {
         std::printf("build\tcpp\t%d\t%.2f\t%zu\n", threads, built, bytes);
         std::fflush(stdout);
     }
+    if (!graph.empty() && !saved) index->saveIndex(graph);
     for (int threads : thread_counts) {
         for (int ef : efs) {
             index->setEf(ef);

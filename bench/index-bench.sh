@@ -17,6 +17,9 @@
 #                                                 # "madvise", as the service's heap had before)
 #   CPP_FLAGS="-O3 -march=native -mno-avx512f" bench/index-bench.sh
 #                                                 # the peer compiled otherwise (here: its AVX2 kernels, not AVX-512)
+#   GRAPHS=1 ROUNDS=3 bench/index-bench.sh        # each side saves its graph after the first build and later
+#                                                 # runs load it: the rounds after the first only search (the
+#                                                 # files stay in target/bench; delete them to build anew)
 #   ROUNDS=3 bench/index-bench.sh                 # C++, Java, C++, Java, C++, Java: each figure the median of
 #                                                 # the rounds, so a busy spell of the machine hits both sides
 set -euo pipefail
@@ -50,12 +53,14 @@ else
   QUERIES="$OUT/t10k-images-idx3-ubyte"
   GT="$OUT/fashion-mnist-gt.i32"
 fi
+GRAPH=""
+[ "${GRAPHS:-0}" = 1 ] && GRAPH="$PWD/$OUT/graph-$(basename "$BASE" .f32)-M$M-efc$EFC"
 
 cpp_side() {
   echo "# native C++ hnswlib on $DATASET (the ground truth is computed on the first run)" >&2
   local tunables=${GLIBC_TUNABLES:-}
   [ "${CPP_THP:-0}" = 1 ] && tunables=glibc.malloc.hugetlb=1
-  GLIBC_TUNABLES=$tunables "$OUT/hnswlib_bench" "$METRIC" "$BASE" "$QUERIES" "$GT" "$M" "$EFC" "$THREADS" "$EFS" | tee -a "$OUT/cpp.tsv" >&2
+  GLIBC_TUNABLES=$tunables GRAPH=${GRAPH:+$GRAPH.hnsw} "$OUT/hnswlib_bench" "$METRIC" "$BASE" "$QUERIES" "$GT" "$M" "$EFC" "$THREADS" "$EFS" | tee -a "$OUT/cpp.tsv" >&2
 }
 
 java_side() { # $1: output name, $2: JVM arguments (the Vector API module, or none for scalar distances)
@@ -65,7 +70,7 @@ java_side() { # $1: output name, $2: JVM arguments (the Vector API module, or no
     -Dimagesim.bench.metric="$METRIC" -Dimagesim.bench.base="$PWD/$BASE" \
     -Dimagesim.bench.queries="$PWD/$QUERIES" -Dimagesim.bench.ground-truth="$PWD/$GT" \
     -Dimagesim.bench.m="$M" -Dimagesim.bench.ef-construction="$EFC" -Dimagesim.bench.threads="$THREADS" \
-    -Dimagesim.bench.build-threads="${BUILD_THREADS:-$THREADS}" \
+    -Dimagesim.bench.build-threads="${BUILD_THREADS:-$THREADS}" -Dimagesim.bench.graph="${GRAPH:+$GRAPH.isix}" \
     -Dimagesim.bench.efs="$EFS" -Dimagesim.bench.runs="${RUNS:-3}" | grep -P '^(build|search)\tjava\t' | tee -a "$OUT/$1.tsv" >&2
 }
 

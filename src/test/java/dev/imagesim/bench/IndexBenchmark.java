@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.imagesim.index.Distance;
 import dev.imagesim.index.IndexParameters;
+import dev.imagesim.index.IndexSnapshot;
 import dev.imagesim.index.IndexType;
 import dev.imagesim.index.Neighbor;
 import dev.imagesim.index.VectorIndex;
@@ -37,7 +38,8 @@ import dev.imagesim.index.VectorIndex;
  * efConstruction, thread counts (of the builds, {@code imagesim.bench.build-threads}, and of the searches) and
  * ef sweep. Prints the same tab-separated rows as {@code hnswlib_bench}. One untimed pass of the queries warms
  * the JIT before the sweep; each figure is the median of {@code imagesim.bench.runs} runs (3), as on the
- * native side.
+ * native side. With {@code imagesim.bench.graph} (a file) the index is read from that snapshot when it
+ * exists, and built, then written there, when it does not.
  */
 @Tag("benchmark")
 class IndexBenchmark {
@@ -61,8 +63,11 @@ class IndexBenchmark {
         int[] efs = list(System.getProperty("imagesim.bench.efs", "10,20,40,80,160,320"));
         int runs = Integer.getInteger("imagesim.bench.runs", 3);
 
-        VectorIndex index = null;
-        for (int threads : buildThreadCounts) {
+        String graphFile = System.getProperty("imagesim.bench.graph", "");
+        Path graph = graphFile.isEmpty() ? null : Path.of(graphFile);
+        boolean saved = graph != null && Files.exists(graph);
+        VectorIndex index = saved ? IndexSnapshot.read(graph).index() : null;
+        for (int threads : saved ? new int[0] : buildThreadCounts) {
             index = null;
             System.gc();
             long heapBefore = usedHeap();
@@ -75,6 +80,9 @@ class IndexBenchmark {
             System.gc();
             System.out.printf("build\tjava\t%d\t%.2f\t%d%n", threads, seconds, usedHeap() - heapBefore);
             index = built;
+        }
+        if (graph != null && !saved) {
+            IndexSnapshot.write(graph, index, 0);
         }
         VectorIndex searched = index;
         run(threadCounts[threadCounts.length - 1], queries.length, q -> searched.search(queries[q], K, efs[0]));
