@@ -59,15 +59,16 @@ class IndexBenchmark {
         int efConstruction = Integer.getInteger("imagesim.bench.ef-construction", 200);
         String threadList = System.getProperty("imagesim.bench.threads", "1,2");
         int[] threadCounts = list(threadList);
-        int[] buildThreadCounts = list(System.getProperty("imagesim.bench.build-threads", threadList));
         int[] efs = list(System.getProperty("imagesim.bench.efs", "10,20,40,80,160,320"));
         int runs = Integer.getInteger("imagesim.bench.runs", 3);
 
         String graphFile = System.getProperty("imagesim.bench.graph", "");
         Path graph = graphFile.isEmpty() ? null : Path.of(graphFile);
         boolean saved = graph != null && Files.exists(graph);
+        int[] buildThreadCounts = saved ? new int[0]
+                : list(System.getProperty("imagesim.bench.build-threads", threadList));
         VectorIndex index = saved ? IndexSnapshot.read(graph).index() : null;
-        for (int threads : saved ? new int[0] : buildThreadCounts) {
+        for (int threads : buildThreadCounts) {
             index = null;
             System.gc();
             long heapBefore = usedHeap();
