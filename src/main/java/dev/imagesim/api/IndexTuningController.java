@@ -22,7 +22,7 @@ class IndexTuningController {
     record TuneRequest(
             @Schema(description = "mean recall@k to reach, in (0, 1]; default 0.95") Double targetRecall,
             @Schema(description = "neighbours per query; default 10") Integer k,
-            @Schema(description = "stored vectors used as queries, 1-2000; default 200") Integer sampleSize) {
+            @Schema(description = "stored vectors used as queries (each left out while it is one), 1-2000; default 200") Integer sampleSize) {
     }
 
     private final EfTuner tuner;
@@ -33,12 +33,16 @@ class IndexTuningController {
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Choose the collection's default ef from a target recall", description = """
-            Samples the collection's own vectors as queries, finds their exact top-k in one pass over the
-            database, then searches the HNSW index with growing ef (k, then 12, 16, 24, 32, … above k, up to
+            Samples the collection's own vectors as queries, each left out while it is one (so it stands in
+            for a query the index has never seen: a stored vector searched for as it is finds itself and its
+            neighbours through its own links, and promises more recall than new queries get). Finds their
+            exact top-k among the other vectors in one pass over the database, then searches the HNSW index,
+            without the query's own node, with growing ef (k, then 12, 16, 24, 32, … above k, up to
             imagesim.limits.max-ef) until the mean recall@k reaches `targetRecall`, and makes that ef the
             collection's default for searches that give none. Answers the ef, its recall and the sweep;
             `reached` is false when the largest ef tried fell short (it is set anyway). Runs in the request:
-            the exact pass reads every vector once per request. 409 for an exact index or an empty collection.""")
+            the exact pass reads every vector once per request. 409 `index-exact` for an exact index,
+            `collection-too-small` for fewer than 2 vectors.""")
     EfTuner.Result tune(@PathVariable String name, @RequestBody(required = false) TuneRequest request) {
         TuneRequest r = request == null ? new TuneRequest(null, null, null) : request;
         return tuner.tune(name, r.targetRecall() == null ? 0.95 : r.targetRecall(), r.k() == null ? 10 : r.k(),

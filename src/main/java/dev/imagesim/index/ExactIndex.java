@@ -22,14 +22,14 @@ final class ExactIndex extends StoredVectorIndex {
     }
 
     @Override
-    public List<Neighbor> search(float[] query, int k, int ef) {
+    List<Neighbor> search(float[] query, int k, int ef, int hidden) {
         float[] q = preparedQuery(query);
         growth.readLock().lock();
         try {
             NodeHeap nearest = new NodeHeap(k + 1);
             int count = allocated.get();
             for (int node = 0; node < count; node++) {
-                if (deleted[node] || !published(node)) {
+                if (deleted[node] || node == hidden || !published(node)) {
                     continue;
                 }
                 float key = rankKey(q, 0, node);

@@ -130,13 +130,13 @@ final class HnswIndex extends StoredVectorIndex {
         int top = levelOf(start);
         scratch.greedyKey = rankKey(q, qOffset, current);
         for (int layer = top; layer > level; layer--) {
-            current = greedy(q, qOffset, current, layer, scratch);
+            current = greedy(q, qOffset, current, layer, scratch, NO_NODE);
         }
         int lowest = Math.min(level, top);
         int[] chosen = scratch.chosen;
         int written = 0;
         for (int layer = lowest; layer >= 0; layer--) {
-            searchLayer(q, qOffset, current, efConstruction, layer, scratch, false);
+            searchLayer(q, qOffset, current, efConstruction, layer, scratch, false, NO_NODE);
             current = chooseNeighbours(node, layer, scratch);
             float[] list = lists(node, layer);
             int base = listStart(node, layer);
@@ -157,7 +157,7 @@ final class HnswIndex extends StoredVectorIndex {
     }
 
     @Override
-    public List<Neighbor> search(float[] query, int k, int ef) {
+    List<Neighbor> search(float[] query, int k, int ef, int hidden) {
         float[] q = preparedQuery(query);
         growth.readLock().lock();
         try {
@@ -168,11 +168,11 @@ final class HnswIndex extends StoredVectorIndex {
             Scratch scratch = scratch();
             try {
                 int current = nodeOf(start);
-                scratch.greedyKey = rankKey(q, 0, current);
+                scratch.greedyKey = current == hidden ? Float.MAX_VALUE : rankKey(q, 0, current);
                 for (int layer = levelOf(start); layer > 0; layer--) {
-                    current = greedy(q, 0, current, layer, scratch);
+                    current = greedy(q, 0, current, layer, scratch, hidden);
                 }
-                searchLayer(q, 0, current, Math.max(ef, k), 0, scratch, true);
+                searchLayer(q, 0, current, Math.max(ef, k), 0, scratch, true, hidden);
                 NodeHeap results = scratch.results;
                 while (results.size() > k) {
                     results.pop();
@@ -187,10 +187,11 @@ final class HnswIndex extends StoredVectorIndex {
     }
 
     /**
-     * Walks one upper layer towards the query; the key of the node it stops at is left in the scratch. Each
-     * step ranks the whole list four at a time, then moves to the first nearest, as one at a time would.
+     * Walks one upper layer towards the query, never onto {@code hidden}; the key of the node it stops at is
+     * left in the scratch. Each step ranks the whole list four at a time, then moves to the first nearest,
+     * as one at a time would.
      */
-    private int greedy(float[] q, int qOffset, int from, int layer, Scratch scratch) {
+    private int greedy(float[] q, int qOffset, int from, int layer, Scratch scratch, int hidden) {
         int[] batch = scratch.batch;
         float[] batchKeys = scratch.batchKeys;
         int current = from;
@@ -206,7 +207,7 @@ final class HnswIndex extends StoredVectorIndex {
             }
             rankKeys(q, qOffset, batch, count, batchKeys);
             for (int i = 0; i < count; i++) {
-                if (batchKeys[i] < currentKey) {
+                if (batchKeys[i] < currentKey && batch[i] != hidden) {
                     currentKey = batchKeys[i];
                     current = batch[i];
                     moved = true;
@@ -220,10 +221,11 @@ final class HnswIndex extends StoredVectorIndex {
     /**
      * Best-first search of one layer from {@code start}: leaves up to {@code ef} nearest nodes in
      * {@code scratch.results} (a max-heap of rank keys). With {@code liveOnly} deleted nodes are walked
-     * through but not collected.
+     * through but not collected. {@code hidden} is neither collected nor walked through, unless it is the
+     * start (then the walk leaves it).
      */
     private void searchLayer(float[] q, int qOffset, int start, int ef, int layer, Scratch scratch,
-            boolean liveOnly) {
+            boolean liveOnly, int hidden) {
         VisitedMarks visited = scratch.visited;
         NodeHeap candidates = scratch.candidates;
         NodeHeap results = scratch.results;
@@ -235,9 +237,12 @@ final class HnswIndex extends StoredVectorIndex {
         results.clear();
         float startKey = rankKey(q, qOffset, start);
         visited.visit(start);
+        if (hidden != NO_NODE) {
+            visited.visit(hidden);
+        }
         candidates.push(-startKey, start);
         float bound = Float.MAX_VALUE;
-        if (!liveOnly || !removed[start]) {
+        if (start != hidden && (!liveOnly || !removed[start])) {
             results.push(startKey, start);
             bound = startKey;
         }

@@ -31,6 +31,8 @@ abstract sealed class StoredVectorIndex implements VectorIndex permits HnswIndex
     private static final int PAGE_FLOATS = 1 << 17;
     private static final VarHandle IDS = MethodHandles.arrayElementVarHandle(String[].class);
     private static final int ID_LOCKS = 64;
+    /** No node: what {@link #search(float[], int, int, int)} is given to hide nothing. */
+    static final int NO_NODE = -1;
 
     final IndexParameters parameters;
     final Distance distance;
@@ -247,6 +249,20 @@ abstract sealed class StoredVectorIndex implements VectorIndex permits HnswIndex
         requireDimension(query);
         return prepared(query);
     }
+
+    @Override
+    public final List<Neighbor> search(float[] query, int k, int ef) {
+        return search(query, k, ef, NO_NODE);
+    }
+
+    @Override
+    public final List<Neighbor> searchWithout(float[] query, int k, int ef, String id) {
+        Integer node = live.get(id);
+        return search(query, k, ef, node == null ? NO_NODE : node);
+    }
+
+    /** The search, with node {@code hidden} (or {@link #NO_NODE}) left out as {@link #searchWithout} says. */
+    abstract List<Neighbor> search(float[] query, int k, int ef, int hidden);
 
     @Override
     public int size() {

@@ -20,6 +20,14 @@ public interface VectorIndex {
     /** Up to {@code k} nearest neighbours, closest first; {@code ef} is the search breadth where it applies. */
     List<Neighbor> search(float[] query, int k, int ef);
 
+    /**
+     * {@link #search} as if {@code id} were not in the index: never returned, and (for HNSW) never walked
+     * through. A stored vector searched for this way stands in for a query the index has not seen, which
+     * a search that could reach it would not: the vector finds itself, and through its own links its
+     * neighbours. An id that is not live changes nothing.
+     */
+    List<Neighbor> searchWithout(float[] query, int k, int ef, String id);
+
     /** Live (not removed) items. */
     int size();
 

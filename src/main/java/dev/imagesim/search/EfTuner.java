@@ -2,7 +2,9 @@ package dev.imagesim.search;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Random;
 import java.util.stream.IntStream;
@@ -23,10 +25,13 @@ import dev.imagesim.index.Neighbor;
 
 /**
  * Chooses a collection's default {@code ef} from a target recall. A seeded sample of its own vectors are
- * the queries; their exact top-k comes from one pass over every live vector in the database; then the HNSW
- * index is searched with growing {@code ef} until the mean recall@k reaches the target, and that
- * {@code ef} becomes the collection's default. A hit counts when its distance is within the exact k-th
- * distance, so ties do not count as misses.
+ * the queries, each left out of the collection while it is one: its exact top-k among the other live
+ * vectors comes from one pass over the database, and the HNSW index is searched as if it did not hold the
+ * query ({@link dev.imagesim.index.VectorIndex#searchWithout}). A stored vector searched for as it is
+ * finds itself and, through its own links, its neighbours: on 20,000 random 128-d vectors that promised
+ * recall@10 0.90 at an ef where new queries got 0.29. The {@code ef} is grown until the mean recall@k
+ * reaches the target and becomes the collection's default. A hit counts when its distance is within the
+ * exact k-th distance, so ties do not count as misses.
  */
 @Component
 public class EfTuner {
@@ -47,8 +52,8 @@ public class EfTuner {
     /** Relative slack for float rounding between the index's distances and the exact pass. */
     private static final float TIE = 1e-5f;
 
-    /** Sampled query vectors and how many live vectors they were drawn from. */
-    private record Sample(List<float[]> queries, int live) {
+    /** Sampled queries, by index: the stored vectors and their ids; how many live vectors they came from. */
+    private record Sample(List<String> ids, List<float[]> queries, int live) {
     }
 
     private final Catalog catalog;
@@ -76,15 +81,16 @@ public class EfTuner {
         }
         Sample sample = sample(collectionName, sampleSize);
         List<float[]> queries = sample.queries();
-        if (queries.isEmpty()) {
-            throw new ImagesimException(Kind.CONFLICT, "collection-empty",
-                    "collection '" + collectionName + "' holds no vectors to tune on");
+        if (sample.live() < 2) {
+            throw new ImagesimException(Kind.CONFLICT, "collection-too-small", "collection '" + collectionName
+                    + "' holds " + sample.live() + " vectors; tuning searches for each sampled vector among "
+                    + "the others, so it needs at least 2");
         }
-        float[] kthDistance = exactKthDistances(target.collection(), queries, k);
+        float[] kthDistance = exactKthDistances(target.collection(), sample, k);
         List<Step> sweep = new ArrayList<>();
         Step chosen = null;
         for (int ef : candidates(k)) {
-            Step step = measure(target, queries, kthDistance, Math.min(k, sample.live()), ef);
+            Step step = measure(target, sample, kthDistance, Math.min(k, sample.live() - 1), ef);
             sweep.add(step);
             chosen = step;
             if (step.recall() >= targetRecall) {
@@ -110,31 +116,46 @@ public class EfTuner {
     /** A seeded reservoir sample of the collection's live vectors. */
     private Sample sample(String collectionName, int size) {
         Random random = new Random(collectionName.hashCode());
-        List<float[]> sample = new ArrayList<>(size);
+        List<String> ids = new ArrayList<>(size);
+        List<float[]> vectors = new ArrayList<>(size);
         int[] seen = {0};
         catalog.forEachLiveVector(collectionName, (id, vector) -> {
             int index = seen[0]++;
-            if (sample.size() < size) {
-                sample.add(vector);
+            if (ids.size() < size) {
+                ids.add(id);
+                vectors.add(vector);
             } else {
                 int slot = random.nextInt(index + 1);
                 if (slot < size) {
-                    sample.set(slot, vector);
+                    ids.set(slot, id);
+                    vectors.set(slot, vector);
                 }
             }
         });
-        return new Sample(sample, seen[0]);
+        return new Sample(ids, vectors, seen[0]);
     }
 
-    /** For each query, the distance of its k-th exact neighbour, from one pass over the database. */
-    private float[] exactKthDistances(Collection collection, List<float[]> queries, int k) {
+    /**
+     * For each query, the distance of its k-th exact neighbour among the other live vectors, from one pass
+     * over the database.
+     */
+    private float[] exactKthDistances(Collection collection, Sample sample, int k) {
         Distance distance = collection.distance();
+        List<float[]> queries = sample.queries();
+        Map<String, Integer> queryOf = new HashMap<>();
+        for (int q = 0; q < queries.size(); q++) {
+            queryOf.put(sample.ids().get(q), q);
+        }
         List<PriorityQueue<Float>> nearest = new ArrayList<>(queries.size());
         for (int q = 0; q < queries.size(); q++) {
             nearest.add(new PriorityQueue<>(k + 1, (a, b) -> Float.compare(b, a)));
         }
         catalog.forEachLiveVector(collection.name(), (id, vector) -> {
+            int itself = queryOf.getOrDefault(id, -1);
             for (int q = 0; q < queries.size(); q++) {
+                if (q == itself) {
+                    continue;
+                }
                 PriorityQueue<Float> heap = nearest.get(q);
                 float d = distance.between(queries.get(q), vector);
                 if (heap.size() < k) {
@@ -152,13 +173,17 @@ public class EfTuner {
         return kth;
     }
 
-    /** Mean recall@k over the queries; {@code expected} is k, or fewer in a collection smaller than k. */
-    private static Step measure(SearchTarget target, List<float[]> queries, float[] kthDistance, int expected,
-            int ef) {
+    /**
+     * Mean recall@k over the queries, each searched for without itself; {@code expected} is k, or fewer in a
+     * collection of k or fewer vectors.
+     */
+    private static Step measure(SearchTarget target, Sample sample, float[] kthDistance, int expected, int ef) {
+        List<float[]> queries = sample.queries();
         long hits = 0;
         long start = System.nanoTime();
         for (int q = 0; q < queries.size(); q++) {
-            for (Neighbor neighbor : target.index().search(queries.get(q), expected, ef)) {
+            for (Neighbor neighbor : target.index().searchWithout(queries.get(q), expected, ef,
+                    sample.ids().get(q))) {
                 hits += neighbor.distance() <= kthDistance[q] * (1 + TIE) + TIE ? 1 : 0;
             }
         }

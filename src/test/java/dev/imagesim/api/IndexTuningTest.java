@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Random;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,14 +36,12 @@ class IndexTuningTest {
                     {"name":"v","dimension":24,"distance":"euclidean",
                      "index":{"type":"hnsw","m":6,"efConstruction":12,"ef":8}}""").status()).isEqualTo(201);
             Random random = new Random(5);
-            for (int i = 0; i < 1500; i++) {
-                float[] vector = new float[24];
-                for (int d = 0; d < vector.length; d++) {
-                    vector[d] = (float) random.nextGaussian();
-                }
+            float[][] stored = new float[1500][];
+            for (int i = 0; i < stored.length; i++) {
+                stored[i] = gaussian(random, 24);
                 assertThat(service.request("PUT", "/api/v1/collections/v/images/i" + i, "application/json",
-                        ("{\"vector\":" + Arrays.toString(vector) + "}").getBytes(StandardCharsets.UTF_8)).status())
-                        .isEqualTo(201);
+                        ("{\"vector\":" + Arrays.toString(stored[i]) + "}").getBytes(StandardCharsets.UTF_8))
+                        .status()).isEqualTo(201);
             }
             Reply tuned = service.postJson("/api/v1/collections/v/index/tune",
                     "{\"targetRecall\":0.95,\"k\":10,\"sampleSize\":150}");
@@ -58,11 +60,45 @@ class IndexTuningTest {
             }
             assertThat(service.get("/api/v1/collections/v").json().at("/index/ef").asInt())
                     .isEqualTo(result.get("ef").asInt());
+            assertThat(recallOfNewQueries(service, "v", stored, random))
+                    .as("recall@10 at the tuned ef of queries that are not stored vectors").isGreaterThan(0.9);
         }
         try (RunningService restarted = RunningService.start(dataDir)) {
             JsonNode collection = restarted.get("/api/v1/collections/v").json();
             assertThat(collection.at("/index/ef").asInt()).isGreaterThan(10);
             assertThat(collection.get("size").asInt()).isEqualTo(1500);
+        }
+    }
+
+    /**
+     * A stored vector searched for finds itself, and through its own links its neighbours: as queries, the
+     * collection's own vectors promise more recall than new ones get. On 64-d Gaussian vectors (the default
+     * graph, M=16) the tuned ef must hold for queries the index has never seen.
+     */
+    @Test
+    void theTunedRecallHoldsForQueriesThatAreNotStored() {
+        try (RunningService service = RunningService.start(dataDir)) {
+            assertThat(service.postJson("/api/v1/collections", "{\"name\":\"g\",\"dimension\":64,\"distance\":\"euclidean\"}").status())
+                    .isEqualTo(201);
+            Random random = new Random(11);
+            float[][] stored = new float[3000][];
+            for (int from = 0; from < stored.length; from += 250) {
+                StringBuilder items = new StringBuilder();
+                for (int i = from; i < from + 250; i++) {
+                    stored[i] = gaussian(random, 64);
+                    items.append(i == from ? "" : ",").append("{\"id\":\"i").append(i).append("\",\"vector\":")
+                            .append(Arrays.toString(stored[i])).append('}');
+                }
+                Reply batch = service.postJson("/api/v1/collections/g/images:batch", "{\"items\":[" + items + "]}");
+                assertThat(batch.status()).as(String.valueOf(batch.json())).isEqualTo(200);
+            }
+            Reply tuned = service.postJson("/api/v1/collections/g/index/tune", "{\"targetRecall\":0.9,\"k\":10}");
+            assertThat(tuned.status()).as(String.valueOf(tuned.json())).isEqualTo(200);
+            assertThat(tuned.json().get("reached").asBoolean()).isTrue();
+            assertThat(recallOfNewQueries(service, "g", stored, random))
+                    .as("recall@10 of new queries at the tuned ef %d (tuning's own vectors as they are: 0.825)",
+                            tuned.json().get("ef").asInt())
+                    .isGreaterThan(0.87);
         }
     }
 
@@ -72,13 +108,62 @@ class IndexTuningTest {
             service.postJson("/api/v1/collections", "{\"name\":\"exact\",\"dimension\":2,\"index\":{\"type\":\"exact\"}}");
             service.postJson("/api/v1/collections", "{\"name\":\"empty\",\"dimension\":2}");
             assertCode(service.postJson("/api/v1/collections/exact/index/tune", "{}"), 409, "index-exact");
-            assertCode(service.postJson("/api/v1/collections/empty/index/tune", "{}"), 409, "collection-empty");
+            assertCode(service.postJson("/api/v1/collections/empty/index/tune", "{}"), 409, "collection-too-small");
+            putVector(service, "empty", "a", "[1,0]");
+            assertCode(service.postJson("/api/v1/collections/empty/index/tune", "{}"), 409, "collection-too-small");
+            putVector(service, "empty", "b", "[0,1]");
+            Reply two = service.postJson("/api/v1/collections/empty/index/tune", "{}");
+            assertThat(two.status()).as(String.valueOf(two.json())).isEqualTo(200);
+            assertThat(two.json().get("recall").asDouble()).as("each of two vectors finds the other").isEqualTo(1.0);
             assertCode(service.postJson("/api/v1/collections/empty/index/tune", "{\"targetRecall\":1.5}"), 400,
                     "target-recall-out-of-range");
             assertCode(service.postJson("/api/v1/collections/empty/index/tune", "{\"sampleSize\":0}"), 400,
                     "sample-out-of-range");
             assertCode(service.postJson("/api/v1/collections/nope/index/tune", "{}"), 404, "collection-not-found");
         }
+    }
+
+    /**
+     * Mean recall@10 of 200 new Gaussian queries searched at the collection's default ef, against their
+     * exact top 10 among the stored vectors.
+     */
+    private static double recallOfNewQueries(RunningService service, String collection, float[][] stored,
+            Random random) {
+        int found = 0;
+        int queries = 200;
+        for (int q = 0; q < queries; q++) {
+            float[] query = gaussian(random, stored[0].length);
+            Set<String> exact = IntStream.range(0, stored.length).boxed()
+                    .sorted(Comparator.comparingDouble(i -> squaredDistance(query, stored[i]))).limit(10)
+                    .map(i -> "i" + i).collect(Collectors.toSet());
+            Reply reply = service.postJson("/api/v1/collections/" + collection + "/search",
+                    "{\"vector\":" + Arrays.toString(query) + ",\"k\":10}");
+            for (JsonNode hit : reply.json().get("results")) {
+                found += exact.contains(hit.get("id").asString()) ? 1 : 0;
+            }
+        }
+        return found / (10.0 * queries);
+    }
+
+    private static float[] gaussian(Random random, int dimension) {
+        float[] vector = new float[dimension];
+        for (int d = 0; d < vector.length; d++) {
+            vector[d] = (float) random.nextGaussian();
+        }
+        return vector;
+    }
+
+    private static double squaredDistance(float[] a, float[] b) {
+        double sum = 0;
+        for (int d = 0; d < a.length; d++) {
+            sum += (a[d] - b[d]) * (a[d] - b[d]);
+        }
+        return sum;
+    }
+
+    private static void putVector(RunningService service, String collection, String id, String vector) {
+        assertThat(service.request("PUT", "/api/v1/collections/" + collection + "/images/" + id, "application/json",
+                ("{\"vector\":" + vector + "}").getBytes(StandardCharsets.UTF_8)).status()).isEqualTo(201);
     }
 
     private static void assertCode(Reply reply, int status, String code) {

@@ -66,6 +66,29 @@ class VectorIndexTest {
         assertThat(hnsw.size()).isEqualTo(3000);
     }
 
+    /**
+     * Every stored vector searched for without itself (the entry point among them): never found, and what
+     * is found is what an exact search finds once the vector itself is dropped from its answer.
+     */
+    @ParameterizedTest
+    @EnumSource(IndexType.class)
+    void searchWithoutLeavesTheIdOut(IndexType type) {
+        float[][] data = randomVectors(800, 7);
+        VectorIndex index = filled(index(type, Distance.EUCLIDEAN), data);
+        VectorIndex exact = filled(index(IndexType.EXACT, Distance.EUCLIDEAN), data);
+        int hits = 0;
+        for (int i = 0; i < data.length; i++) {
+            String id = "v" + i;
+            List<String> found = index.searchWithout(data[i], 10, 64, id).stream().map(Neighbor::id).toList();
+            List<String> truth = exact.search(data[i], 11, 0).stream().map(Neighbor::id)
+                    .filter(other -> !other.equals(id)).limit(10).toList();
+            assertThat(found).as("vector %d", i).doesNotContain(id).hasSize(10);
+            hits += (int) found.stream().filter(truth::contains).count();
+        }
+        assertThat(hits / (10.0 * data.length)).isGreaterThan(type == IndexType.EXACT ? 0.9999 : 0.97);
+        assertThat(index.searchWithout(data[3], 5, 64, "absent")).isEqualTo(index.search(data[3], 5, 64));
+    }
+
     @ParameterizedTest
     @EnumSource(IndexType.class)
     void distancesMatchTheMetric(IndexType type) {
