@@ -12,17 +12,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
+import java.util.PriorityQueue;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import tools.jackson.databind.JsonNode;
 
 import dev.imagesim.ApiClient.Reply;
 import dev.imagesim.ChildService;
@@ -31,9 +37,10 @@ import dev.imagesim.ChildService;
  * The index over HTTP at scale, not a test: a bring-your-own-vector collection of 1,000,000 random 128-d
  * vectors (cosine) filled through {@code POST images:batch}, then {@code POST /search} by vector from 8
  * concurrent connections of {@code wrk} on loopback, then a graceful stop and a timed start over that data
- * directory. The
- * service runs in a child JVM, as a user would run it. Searches are measured after a warm-up (JIT and caches
- * take about a minute to settle with 2 busy cores) as the median of three runs. Sizes:
+ * directory, and last the collection's ef tuned ({@code POST index/tune}) to recall@10 0.9, 0.95 and 0.99,
+ * the searches measured at each. The service runs in a child JVM, as a user would run it. Searches are
+ * measured after a warm-up (JIT and caches take about a minute to settle with 2 busy cores) as the median
+ * of three runs. Sizes:
  * {@code -Dimagesim.bench.vectors}, {@code -Dimagesim.bench.search-seconds} (each run),
  * {@code -Dimagesim.bench.warmup-seconds}; {@code -Dimagesim.bench.http-dir} keeps the data directory;
  * {@code -Dimagesim.bench.child-jvm-args} adds options to the service's JVM (a profiler, say).
@@ -45,6 +52,8 @@ class HttpIndexBenchmark {
     private static final int BATCH = 1000;
     private static final int INGEST_CLIENTS = 2;
     private static final int SEARCH_CLIENTS = 8;
+    private static final double[] TUNE_TARGETS = {0.9, 0.95, 0.99};
+    private static final int RECALL_QUERIES = 200;
     private static final List<String> JVM = Stream.concat(Stream.of("-Xmx6g"),
             Arrays.stream(System.getProperty("imagesim.bench.child-jvm-args", "").split(" ")).filter(a -> !a.isBlank()))
             .toList();
@@ -70,7 +79,7 @@ class HttpIndexBenchmark {
             assertThat(created.status()).as("collection created").isIn(200, 201);
             ingest(service, vectors);
             System.out.printf("service RSS after ingest: %d MB%n", rssMegabytes(service.pid()));
-            search(service, warmupSeconds, searchSeconds, 3);
+            search(service, warmupSeconds, searchSeconds, 3, "default ef");
             stopStart = System.nanoTime();
         }
         System.out.printf("graceful stop (final snapshot, database closed): %.1f s%n", (System.nanoTime() - stopStart) / 1e9);
@@ -86,7 +95,8 @@ class HttpIndexBenchmark {
             restarted.output().lines().filter(line -> line.matches(".*(Starting Imagesim|HikariPool-1 - Start|"
                     + "Successfully validated|index of|DJL engine|default model|Tomcat started|Started Imagesim).*"))
                     .forEach(line -> System.out.println("  " + line.substring(0, Math.min(line.length(), 180))));
-            search(restarted, 5, searchSeconds, 1); // right after the start: JIT and caches still cold
+            search(restarted, 5, searchSeconds, 1, "default ef"); // right after the start: JIT and caches still cold
+            tunedSearches(restarted, vectors, searchSeconds);
         }
     }
 
@@ -131,16 +141,90 @@ class HttpIndexBenchmark {
     }
 
     /**
+     * For each target recall: {@code POST index/tune} (200 of the collection's own vectors as queries, each left out
+     * while it is one, k=10)
+     * sets the collection's default ef; then the recall@10 at that ef of queries that are not stored vectors
+     * (the first 200 of the searches' queries, exact top 10 by brute force here), and the searches again.
+     */
+    private void tunedSearches(ChildService service, int vectors, int seconds) throws Exception {
+        List<float[]> heldOut = queries().subList(0, RECALL_QUERIES);
+        List<Set<String>> exact = exactTop10(heldOut, vectors);
+        for (double target : TUNE_TARGETS) {
+            long start = System.nanoTime();
+            Reply tuned = service.client().postJson("/api/v1/collections/bench/index/tune",
+                    "{\"targetRecall\":" + target + ",\"k\":10,\"sampleSize\":200}");
+            assertThat(tuned.status()).as("tuning answered: %s", tuned.json()).isEqualTo(200);
+            int ef = tuned.json().get("ef").asInt();
+            System.out.printf("tuned to recall@10 %.2f in %.1f s: ef %d, recall %.4f; sweep %s%n", target,
+                    (System.nanoTime() - start) / 1e9, ef, tuned.json().get("recall").asDouble(),
+                    tuned.json().get("sweep"));
+            System.out.printf("  recall@10 of %d of the search queries (not stored vectors) at that ef: %.4f%n",
+                    RECALL_QUERIES, recall(service, heldOut, exact));
+            search(service, 5, seconds, 3, "ef " + ef + " (tuned to recall " + target + ")");
+        }
+    }
+
+    /** Mean recall@10 of searches at the collection's default ef against the exact top 10. */
+    private static double recall(ChildService service, List<float[]> queries, List<Set<String>> exact) {
+        int found = 0;
+        for (int q = 0; q < queries.size(); q++) {
+            Reply reply = service.client().postJson("/api/v1/collections/bench/search",
+                    "{\"vector\":" + json(queries.get(q)) + ",\"k\":10}");
+            assertThat(reply.status()).as("search answered: %s", reply.json()).isEqualTo(200);
+            for (JsonNode hit : reply.json().get("results")) {
+                found += exact.get(q).contains(hit.get("id").asString()) ? 1 : 0;
+            }
+        }
+        return found / (10.0 * queries.size());
+    }
+
+    /** The exact top 10 by cosine of each query over the vectors the ingest sent, regenerated from their seeds. */
+    private static List<Set<String>> exactTop10(List<float[]> queries, int vectors) {
+        float[][] unitQueries = queries.stream().map(HttpIndexBenchmark::unit).toArray(float[][]::new);
+        List<PriorityQueue<Neighbor>> best = Stream.generate(
+                () -> new PriorityQueue<>(Comparator.comparingDouble(Neighbor::similarity)))
+                .limit(queries.size()).toList();
+        for (int i = 0; i < vectors; i++) {
+            float[] v = unit(vector(new Random(i)));
+            for (int q = 0; q < unitQueries.length; q++) {
+                float similarity = 0;
+                for (int d = 0; d < DIMENSION; d++) {
+                    similarity += unitQueries[q][d] * v[d];
+                }
+                PriorityQueue<Neighbor> top = best.get(q);
+                if (top.size() < 10 || similarity > top.peek().similarity()) {
+                    top.add(new Neighbor(i, similarity));
+                    if (top.size() > 10) {
+                        top.poll();
+                    }
+                }
+            }
+        }
+        return best.stream().map(top -> top.stream().map(n -> "v" + n.index()).collect(Collectors.toSet())).toList();
+    }
+
+    private record Neighbor(int index, float similarity) {
+    }
+
+    private static float[] unit(float[] vector) {
+        double norm = 0;
+        for (float x : vector) {
+            norm += x * x;
+        }
+        float[] unit = new float[vector.length];
+        for (int d = 0; d < vector.length; d++) {
+            unit[d] = (float) (vector[d] / Math.sqrt(norm));
+        }
+        return unit;
+    }
+
+    /**
      * {@code wrk} (C, Debian package wrk) with 8 connections on 2 threads, cycling through 1,000 query
      * vectors: a load generator that takes little of the 2 cores the service needs. A warm-up, then
      * {@code runs} runs and their median.
      */
-    private void search(ChildService service, int warmupSeconds, int seconds, int runs) throws Exception {
-        Random random = new Random(7);
-        List<String> bodies = new ArrayList<>();
-        for (int i = 0; i < 1000; i++) {
-            bodies.add("{\"vector\":" + vectorJson(random) + ",\"k\":10}");
-        }
+    private void search(ChildService service, int warmupSeconds, int seconds, int runs, String ef) throws Exception {
+        List<String> bodies = queries().stream().map(q -> "{\"vector\":" + json(q) + ",\"k\":10}").toList();
         Path bodyFile = Files.write(tempDir.resolve("queries.jsonl"), bodies);
         Path script = Files.writeString(tempDir.resolve("search.lua"), """
                 local bodies = {}
@@ -163,8 +247,8 @@ class HttpIndexBenchmark {
             System.out.printf("  search run %d: %.0f req/s, p50 %.2f ms, p90 %.2f ms, p99 %.2f ms%n", run + 1,
                     figures[run][0], figures[run][1], figures[run][2], figures[run][3]);
         }
-        System.out.printf("search by vector, wrk %d connections, k=10, default ef, %d s warm-up, median of %d "
-                + "runs of %d s: %.0f req/s, p50 %.2f ms, p90 %.2f ms, p99 %.2f ms%n", SEARCH_CLIENTS, warmup,
+        System.out.printf("search by vector, wrk %d connections, k=10, %s, %d s warm-up, median of %d "
+                + "runs of %d s: %.0f req/s, p50 %.2f ms, p90 %.2f ms, p99 %.2f ms%n", SEARCH_CLIENTS, ef, warmup,
                 runs, seconds, median(figures, 0), median(figures, 1), median(figures, 2), median(figures, 3));
     }
 
@@ -210,15 +294,29 @@ class HttpIndexBenchmark {
         StringBuilder json = new StringBuilder(12 * DIMENSION * (to - from) + 64).append("{\"items\":[");
         for (int i = from; i < to; i++) {
             json.append(i == from ? "" : ",").append("{\"id\":\"v").append(i).append("\",\"vector\":")
-                    .append(vectorJson(new Random(i))).append('}');
+                    .append(json(vector(new Random(i)))).append('}');
         }
         return json.append("]}").toString();
     }
 
-    private static String vectorJson(Random random) {
+    /** The 1,000 query vectors the searches cycle through, the same in every run. */
+    private static List<float[]> queries() {
+        Random random = new Random(7);
+        return Stream.generate(() -> vector(random)).limit(1000).toList();
+    }
+
+    private static float[] vector(Random random) {
+        float[] vector = new float[DIMENSION];
+        for (int d = 0; d < DIMENSION; d++) {
+            vector[d] = (float) random.nextGaussian();
+        }
+        return vector;
+    }
+
+    private static String json(float[] vector) {
         StringBuilder json = new StringBuilder(12 * DIMENSION).append('[');
         for (int d = 0; d < DIMENSION; d++) {
-            json.append(d == 0 ? "" : ",").append((float) random.nextGaussian());
+            json.append(d == 0 ? "" : ",").append(vector[d]);
         }
         return json.append(']').toString();
     }
