@@ -141,10 +141,10 @@ class HttpIndexBenchmark {
     }
 
     /**
-     * For each target recall: {@code POST index/tune} (200 of the collection's own vectors as queries, each left out
-     * while it is one, k=10)
-     * sets the collection's default ef; then the recall@10 at that ef of queries that are not stored vectors
-     * (the first 200 of the searches' queries, exact top 10 by brute force here), and the searches again.
+     * For each target recall: {@code POST index/tune} (200 of the collection's own vectors as queries, each
+     * left out while it is one, k=10) sets the collection's default ef; then the recall@10 at that ef of
+     * queries that are not stored vectors (the first 200 of the searches' queries, exact top 10 by brute
+     * force here), and the searches again.
      */
     private void tunedSearches(ChildService service, int vectors, int seconds) throws Exception {
         List<float[]> heldOut = queries().subList(0, RECALL_QUERIES);
