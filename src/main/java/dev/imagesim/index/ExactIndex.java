@@ -26,21 +26,7 @@ final class ExactIndex extends StoredVectorIndex {
         float[] q = preparedQuery(query);
         growth.readLock().lock();
         try {
-            NodeHeap nearest = new NodeHeap(k + 1);
-            int count = allocated.get();
-            for (int node = 0; node < count; node++) {
-                if (deleted[node] || node == hidden || !published(node)) {
-                    continue;
-                }
-                float key = rankKey(q, 0, node);
-                if (nearest.size() < k || key < nearest.topKey()) {
-                    nearest.push(key, node);
-                    if (nearest.size() > k) {
-                        nearest.pop();
-                    }
-                }
-            }
-            return nearestFirst(nearest);
+            return scan(new float[][] {q}, new int[] {hidden}, k).get(0);
         } finally {
             growth.readLock().unlock();
         }

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -259,6 +260,57 @@ abstract sealed class StoredVectorIndex implements VectorIndex permits HnswIndex
     public final List<Neighbor> searchWithout(float[] query, int k, int ef, String id) {
         Integer node = live.get(id);
         return search(query, k, ef, node == null ? NO_NODE : node);
+    }
+
+    @Override
+    public final List<List<Neighbor>> exactSearchWithout(float[][] queries, String[] ids, int k) {
+        float[][] prepared = new float[queries.length][];
+        int[] hidden = new int[queries.length];
+        for (int q = 0; q < queries.length; q++) {
+            prepared[q] = preparedQuery(queries[q]);
+            Integer node = ids[q] == null ? null : live.get(ids[q]);
+            hidden[q] = node == null ? NO_NODE : node;
+        }
+        growth.readLock().lock();
+        try {
+            return scan(prepared, hidden, k);
+        } finally {
+            growth.readLock().unlock();
+        }
+    }
+
+    /**
+     * Every live node against every prepared query (a node's vector stays in the cache while all the
+     * queries pass over it): the exact {@code k} nearest of each, {@code hidden[q]} left out; read lock held.
+     */
+    final List<List<Neighbor>> scan(float[][] prepared, int[] hidden, int k) {
+        NodeHeap[] nearest = new NodeHeap[prepared.length];
+        for (int q = 0; q < nearest.length; q++) {
+            nearest[q] = new NodeHeap(k + 1);
+        }
+        int count = allocated.get();
+        for (int node = 0; node < count; node++) {
+            if (deleted[node] || !published(node)) {
+                continue;
+            }
+            float[] page = pages[node >>> pageBits];
+            int offset = offset(node);
+            for (int q = 0; q < prepared.length; q++) {
+                float key = kernel.rankKey(prepared[q], 0, page, offset, dimension);
+                NodeHeap heap = nearest[q];
+                if ((heap.size() < k || key < heap.topKey()) && node != hidden[q]) {
+                    heap.push(key, node);
+                    if (heap.size() > k) {
+                        heap.pop();
+                    }
+                }
+            }
+        }
+        List<List<Neighbor>> found = new ArrayList<>(nearest.length);
+        for (NodeHeap heap : nearest) {
+            found.add(nearestFirst(heap));
+        }
+        return found;
     }
 
     /** The search, with node {@code hidden} (or {@link #NO_NODE}) left out as {@link #searchWithout} says. */

@@ -28,6 +28,13 @@ public interface VectorIndex {
      */
     List<Neighbor> searchWithout(float[] query, int k, int ef, String id);
 
+    /**
+     * The exact {@code k} nearest live neighbours of each query, closest first, each query's own id
+     * ({@code ids[q]}, null for none) left out: one pass over the stored vectors for all the queries, with
+     * the distances searches use.
+     */
+    List<List<Neighbor>> exactSearchWithout(float[][] queries, String[] ids, int k);
+
     /** Live (not removed) items. */
     int size();
 

@@ -2,10 +2,7 @@ package dev.imagesim.search;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.Random;
 import java.util.stream.IntStream;
 
@@ -19,15 +16,16 @@ import dev.imagesim.RequestLimits;
 import dev.imagesim.catalog.Catalog;
 import dev.imagesim.catalog.Collection;
 import dev.imagesim.catalog.SearchTarget;
-import dev.imagesim.index.Distance;
 import dev.imagesim.index.IndexType;
 import dev.imagesim.index.Neighbor;
 
 /**
- * Chooses a collection's default {@code ef} from a target recall. A seeded sample of its own vectors are
- * the queries, each left out of the collection while it is one: its exact top-k among the other live
- * vectors comes from one pass over the database, and the HNSW index is searched as if it did not hold the
- * query ({@link dev.imagesim.index.VectorIndex#searchWithout}). A stored vector searched for as it is
+ * Chooses a collection's default {@code ef} from a target recall. A seeded sample of its own vectors (one
+ * pass over the database) are the queries, each left out of the collection while it is one: its exact
+ * top-k among the other live vectors comes from one pass over the index's vectors for all the queries
+ * ({@link dev.imagesim.index.VectorIndex#exactSearchWithout}, the searches' own distance kernel), and the
+ * HNSW index is searched as if it did not hold the query
+ * ({@link dev.imagesim.index.VectorIndex#searchWithout}). A stored vector searched for as it is
  * finds itself and, through its own links, its neighbours: on 20,000 random 128-d vectors that promised
  * recall@10 0.90 at an ef where new queries got 0.29. The {@code ef} is grown until the mean recall@k
  * reaches the target and becomes the collection's default. A hit counts when its distance is within the
@@ -86,7 +84,7 @@ public class EfTuner {
                     + "' holds " + sample.live() + " vectors; tuning searches for each sampled vector among "
                     + "the others, so it needs at least 2");
         }
-        float[] kthDistance = exactKthDistances(target.collection(), sample, k);
+        float[] kthDistance = exactKthDistances(target, sample, k);
         List<Step> sweep = new ArrayList<>();
         Step chosen = null;
         for (int ef : candidates(k)) {
@@ -136,39 +134,16 @@ public class EfTuner {
     }
 
     /**
-     * For each query, the distance of its k-th exact neighbour among the other live vectors, from one pass
-     * over the database.
+     * For each query, the distance of its k-th exact neighbour among the other live vectors (or its last,
+     * in a collection of k or fewer), from one pass over the index's stored vectors.
      */
-    private float[] exactKthDistances(Collection collection, Sample sample, int k) {
-        Distance distance = collection.distance();
-        List<float[]> queries = sample.queries();
-        Map<String, Integer> queryOf = new HashMap<>();
-        for (int q = 0; q < queries.size(); q++) {
-            queryOf.put(sample.ids().get(q), q);
-        }
-        List<PriorityQueue<Float>> nearest = new ArrayList<>(queries.size());
-        for (int q = 0; q < queries.size(); q++) {
-            nearest.add(new PriorityQueue<>(k + 1, (a, b) -> Float.compare(b, a)));
-        }
-        catalog.forEachLiveVector(collection.name(), (id, vector) -> {
-            int itself = queryOf.getOrDefault(id, -1);
-            for (int q = 0; q < queries.size(); q++) {
-                if (q == itself) {
-                    continue;
-                }
-                PriorityQueue<Float> heap = nearest.get(q);
-                float d = distance.between(queries.get(q), vector);
-                if (heap.size() < k) {
-                    heap.add(d);
-                } else if (d < heap.peek()) {
-                    heap.poll();
-                    heap.add(d);
-                }
-            }
-        });
-        float[] kth = new float[queries.size()];
+    private static float[] exactKthDistances(SearchTarget target, Sample sample, int k) {
+        List<List<Neighbor>> exact = target.index().exactSearchWithout(sample.queries().toArray(float[][]::new),
+                sample.ids().toArray(String[]::new), k);
+        float[] kth = new float[exact.size()];
         for (int q = 0; q < kth.length; q++) {
-            kth[q] = nearest.get(q).isEmpty() ? Float.MAX_VALUE : nearest.get(q).peek();
+            List<Neighbor> nearest = exact.get(q);
+            kth[q] = nearest.isEmpty() ? Float.MAX_VALUE : nearest.get(nearest.size() - 1).distance();
         }
         return kth;
     }

@@ -8,8 +8,10 @@ import java.io.InputStream;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
+import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -87,6 +89,35 @@ class VectorIndexTest {
         }
         assertThat(hits / (10.0 * data.length)).isGreaterThan(type == IndexType.EXACT ? 0.9999 : 0.97);
         assertThat(index.searchWithout(data[3], 5, 64, "absent")).isEqualTo(index.search(data[3], 5, 64));
+    }
+
+    /** All queries in one pass: what a brute force over the data finds, each query's own id left out. */
+    @ParameterizedTest
+    @EnumSource(IndexType.class)
+    void exactSearchWithoutIsTheBruteForceAnswer(IndexType type) {
+        float[][] data = randomVectors(600, 9);
+        VectorIndex index = filled(index(type, Distance.COSINE), data);
+        index.remove("v5", 1000);
+        float[][] queries = new float[40][];
+        String[] ids = new String[queries.length];
+        for (int q = 0; q < queries.length; q++) {
+            boolean stored = q % 2 == 0;
+            queries[q] = stored ? data[q * 7] : randomVectors(1, 100 + q)[0];
+            ids[q] = stored ? "v" + q * 7 : null;
+        }
+        List<List<Neighbor>> found = index.exactSearchWithout(queries, ids, 10);
+        for (int q = 0; q < queries.length; q++) {
+            float[] query = queries[q];
+            String own = ids[q];
+            List<String> truth = IntStream.range(0, data.length)
+                    .filter(i -> i != 5 && !("v" + i).equals(own)).boxed()
+                    .sorted(Comparator.comparingDouble(i -> Distance.COSINE.between(query, data[i])))
+                    .limit(10).map(i -> "v" + i).toList();
+            assertThat(found.get(q)).as("query %d", q).extracting(Neighbor::id).containsExactlyElementsOf(truth);
+            assertThat(found.get(q).get(0).distance())
+                    .isCloseTo(Distance.COSINE.between(query, data[Integer.parseInt(truth.get(0).substring(1))]),
+                            within());
+        }
     }
 
     @ParameterizedTest
