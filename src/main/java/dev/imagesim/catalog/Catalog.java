@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 import org.springframework.dao.DuplicateKeyException;
@@ -165,12 +164,6 @@ public class Catalog {
                     : new ImageRecord(collection.name(), id, sequence, collection.modelId(), vector, metadataJson,
                             sha, image.contentType(), image.width(), image.height(), now, now);
         }
-    }
-
-    /** Calls {@code consumer} with every live image's id and vector, read from the database. */
-    public void forEachLiveVector(String collectionName, BiConsumer<String, float[]> consumer) {
-        Collection collection = live(collectionName).generation().collection();
-        images.liveVectors(collection.name(), change -> consumer.accept(change.id(), change.vector()));
     }
 
     /** Makes {@code ef} the collection's default search breadth, in the database and the live index. */

@@ -149,16 +149,6 @@ class ImageRepository {
                 .param(collection).query(Long.class).single();
     }
 
-    /** Streams every live image's id and vector, by id (the primary key's order, so a seeded sample repeats). */
-    void liveVectors(String collection, Consumer<Change> consumer) {
-        jdbc.sql("SELECT id, seq, vector FROM images WHERE collection_name = ? AND deleted = FALSE ORDER BY id")
-                .param(collection)
-                .query((ResultSet rs) -> {
-                    consumer.accept(new Change(rs.getString("id"), rs.getLong("seq"),
-                            VectorCodec.decode(rs.getBytes("vector"))));
-                });
-    }
-
     /** Streams every change after {@code afterSequence}, oldest first. */
     void changesAfter(String collection, long afterSequence, Consumer<Change> consumer) {
         jdbc.sql("SELECT id, seq, deleted, vector FROM images WHERE collection_name = ? AND seq > ? ORDER BY seq")

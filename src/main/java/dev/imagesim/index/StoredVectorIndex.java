@@ -9,8 +9,10 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReadWriteLock;
@@ -277,6 +279,48 @@ abstract sealed class StoredVectorIndex implements VectorIndex permits HnswIndex
         } finally {
             growth.readLock().unlock();
         }
+    }
+
+    @Override
+    public final List<StoredVector> sample(int size, long seed) {
+        growth.readLock().lock();
+        try {
+            Comparator<Ranked> order = Comparator.comparingLong(Ranked::rank).thenComparing(r -> ids[r.node()]);
+            PriorityQueue<Ranked> lowest = new PriorityQueue<>(size + 1, order.reversed());
+            int count = allocated.get();
+            for (int node = 0; node < count; node++) {
+                if (deleted[node] || !published(node)) {
+                    continue;
+                }
+                lowest.add(new Ranked(mix(seed + ids[node].hashCode()), node));
+                if (lowest.size() > size) {
+                    lowest.poll();
+                }
+            }
+            List<StoredVector> sample = new ArrayList<>(lowest.size());
+            for (Ranked ranked : lowest) {
+                int offset = offset(ranked.node());
+                sample.add(new StoredVector(ids[ranked.node()],
+                        Arrays.copyOfRange(pages[ranked.node() >>> pageBits], offset, offset + dimension)));
+            }
+            sample.sort(Comparator.comparing(StoredVector::id));
+            return sample;
+        } finally {
+            growth.readLock().unlock();
+        }
+    }
+
+    private record Ranked(long rank, int node) {
+    }
+
+    /** A 64-bit finaliser (MurmurHash3's): spreads the id hashes so the lowest are a fair sample. */
+    private static long mix(long value) {
+        long h = value * 0x9E3779B97F4A7C15L;
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        h *= 0xc4ceb9fe1a85ec53L;
+        return h ^ (h >>> 33);
     }
 
     /**

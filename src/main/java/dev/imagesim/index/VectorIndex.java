@@ -35,6 +35,12 @@ public interface VectorIndex {
      */
     List<List<Neighbor>> exactSearchWithout(float[][] queries, String[] ids, int k);
 
+    /**
+     * Up to {@code size} live items, the ones whose ids hash lowest with {@code seed}: the same items for the
+     * same contents and seed, whatever order they were inserted in.
+     */
+    List<StoredVector> sample(int size, long seed);
+
     /** Live (not removed) items. */
     int size();
 

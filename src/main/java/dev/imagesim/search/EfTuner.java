@@ -3,7 +3,6 @@ package dev.imagesim.search;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
 import java.util.stream.IntStream;
 
 import org.slf4j.Logger;
@@ -18,10 +17,11 @@ import dev.imagesim.catalog.Collection;
 import dev.imagesim.catalog.SearchTarget;
 import dev.imagesim.index.IndexType;
 import dev.imagesim.index.Neighbor;
+import dev.imagesim.index.StoredVector;
 
 /**
- * Chooses a collection's default {@code ef} from a target recall. A seeded sample of its own vectors (one
- * pass over the database) are the queries, each left out of the collection while it is one: its exact
+ * Chooses a collection's default {@code ef} from a target recall. A seeded sample of its own vectors
+ * ({@link dev.imagesim.index.VectorIndex#sample}) are the queries, each left out of the collection while it is one: its exact
  * top-k among the other live vectors comes from one pass over the index's vectors for all the queries
  * ({@link dev.imagesim.index.VectorIndex#exactSearchWithout}, the searches' own distance kernel), and the
  * HNSW index is searched as if it did not hold the query
@@ -77,7 +77,7 @@ public class EfTuner {
             throw new ImagesimException(Kind.CONFLICT, "index-exact",
                     "collection '" + collectionName + "' has an exact index: every search is exact, there is no ef");
         }
-        Sample sample = sample(collectionName, sampleSize);
+        Sample sample = sample(target, collectionName, sampleSize);
         List<float[]> queries = sample.queries();
         if (sample.live() < 2) {
             throw new ImagesimException(Kind.CONFLICT, "collection-too-small", "collection '" + collectionName
@@ -111,26 +111,11 @@ public class EfTuner {
                 .filter(ef -> ef <= limits.maxEf()).toArray();
     }
 
-    /** A seeded reservoir sample of the collection's live vectors. */
-    private Sample sample(String collectionName, int size) {
-        Random random = new Random(collectionName.hashCode());
-        List<String> ids = new ArrayList<>(size);
-        List<float[]> vectors = new ArrayList<>(size);
-        int[] seen = {0};
-        catalog.forEachLiveVector(collectionName, (id, vector) -> {
-            int index = seen[0]++;
-            if (ids.size() < size) {
-                ids.add(id);
-                vectors.add(vector);
-            } else {
-                int slot = random.nextInt(index + 1);
-                if (slot < size) {
-                    ids.set(slot, id);
-                    vectors.set(slot, vector);
-                }
-            }
-        });
-        return new Sample(ids, vectors, seen[0]);
+    /** A sample of the index's live vectors, the same for the same contents of the same collection. */
+    private static Sample sample(SearchTarget target, String collectionName, int size) {
+        List<StoredVector> stored = target.index().sample(size, collectionName.hashCode());
+        return new Sample(stored.stream().map(StoredVector::id).toList(),
+                stored.stream().map(StoredVector::vector).toList(), target.index().size());
     }
 
     /**

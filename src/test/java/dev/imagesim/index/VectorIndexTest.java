@@ -91,6 +91,26 @@ class VectorIndexTest {
         assertThat(index.searchWithout(data[3], 5, 64, "absent")).isEqualTo(index.search(data[3], 5, 64));
     }
 
+    /** The same items for the same contents and seed, whatever the insertion order; never a removed one. */
+    @Test
+    void aSampleDependsOnTheContentsNotTheOrder() {
+        float[][] data = randomVectors(500, 4);
+        VectorIndex forwards = filled(index(IndexType.HNSW, Distance.EUCLIDEAN), data);
+        VectorIndex backwards = index(IndexType.EXACT, Distance.EUCLIDEAN);
+        for (int i = data.length - 1; i >= 0; i--) {
+            backwards.upsert("v" + i, data[i], i);
+        }
+        List<StoredVector> sample = forwards.sample(50, 17);
+        assertThat(sample).hasSize(50).extracting(StoredVector::id)
+                .containsExactlyElementsOf(backwards.sample(50, 17).stream().map(StoredVector::id).toList())
+                .isNotEqualTo(forwards.sample(50, 18).stream().map(StoredVector::id).toList());
+        StoredVector first = sample.get(0);
+        assertThat(first.vector()).containsExactly(data[Integer.parseInt(first.id().substring(1))]);
+        forwards.remove(first.id(), 1000);
+        assertThat(forwards.sample(50, 17)).extracting(StoredVector::id).doesNotContain(first.id()).hasSize(50);
+        assertThat(forwards.sample(600, 17)).hasSize(499);
+    }
+
     /** All queries in one pass: what a brute force over the data finds, each query's own id left out. */
     @ParameterizedTest
     @EnumSource(IndexType.class)
