@@ -22,7 +22,8 @@ class IndexTuningController {
     record TuneRequest(
             @Schema(description = "mean recall@k to reach, in (0, 1]; default 0.95") Double targetRecall,
             @Schema(description = "neighbours per query; default 10") Integer k,
-            @Schema(description = "stored vectors used as queries (each left out while it is one), 1-2000; default 200") Integer sampleSize) {
+            @Schema(description = "stored vectors used as queries (each left out while it is one), 1-2000; "
+                    + "default 200") Integer sampleSize) {
     }
 
     private final EfTuner tuner;
@@ -42,9 +43,8 @@ class IndexTuningController {
             collection's default for searches that give none. Answers the ef, its recall and the sweep;
             `reached` is false when the largest ef tried fell short (it is set anyway). Runs in the request:
             it compares every stored vector with every query once, then searches each query once per ef
-            tried (1,000,000 128-d vectors, 200 queries: 4.5–12.8 s on 2 cores,
-            most of it the sweep), so give the request a timeout
-            to match. 409 `index-exact` for an exact index,
+            tried (1,000,000 128-d vectors, 200 queries: 4.5–12.8 s on 2 cores, most of it the sweep), so
+            give the request a timeout to match. 409 `index-exact` for an exact index,
             `collection-too-small` for fewer than 2 vectors.""")
     EfTuner.Result tune(@PathVariable String name, @RequestBody(required = false) TuneRequest request) {
         TuneRequest r = request == null ? new TuneRequest(null, null, null) : request;

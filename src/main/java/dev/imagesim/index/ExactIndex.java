@@ -23,13 +23,7 @@ final class ExactIndex extends StoredVectorIndex {
 
     @Override
     List<Neighbor> search(float[] query, int k, int ef, int hidden) {
-        float[] q = preparedQuery(query);
-        growth.readLock().lock();
-        try {
-            return scan(new float[][] {q}, new int[] {hidden}, k).get(0);
-        } finally {
-            growth.readLock().unlock();
-        }
+        return scan(new float[][] {preparedQuery(query)}, new int[] {hidden}, k).get(0);
     }
 
     @Override

@@ -260,8 +260,7 @@ abstract sealed class StoredVectorIndex implements VectorIndex permits HnswIndex
 
     @Override
     public final List<Neighbor> searchWithout(float[] query, int k, int ef, String id) {
-        Integer node = live.get(id);
-        return search(query, k, ef, node == null ? NO_NODE : node);
+        return search(query, k, ef, liveNode(id));
     }
 
     @Override
@@ -270,15 +269,15 @@ abstract sealed class StoredVectorIndex implements VectorIndex permits HnswIndex
         int[] hidden = new int[queries.length];
         for (int q = 0; q < queries.length; q++) {
             prepared[q] = preparedQuery(queries[q]);
-            Integer node = ids[q] == null ? null : live.get(ids[q]);
-            hidden[q] = node == null ? NO_NODE : node;
+            hidden[q] = liveNode(ids[q]);
         }
-        growth.readLock().lock();
-        try {
-            return scan(prepared, hidden, k);
-        } finally {
-            growth.readLock().unlock();
-        }
+        return scan(prepared, hidden, k);
+    }
+
+    /** The node that holds {@code id}, or {@link #NO_NODE} for a null id or one that is not live. */
+    private int liveNode(String id) {
+        Integer node = id == null ? null : live.get(id);
+        return node == null ? NO_NODE : node;
     }
 
     @Override
@@ -325,9 +324,18 @@ abstract sealed class StoredVectorIndex implements VectorIndex permits HnswIndex
 
     /**
      * Every live node against every prepared query (a node's vector stays in the cache while all the
-     * queries pass over it): the exact {@code k} nearest of each, {@code hidden[q]} left out; read lock held.
+     * queries pass over it): the exact {@code k} nearest of each, {@code hidden[q]} left out.
      */
     final List<List<Neighbor>> scan(float[][] prepared, int[] hidden, int k) {
+        growth.readLock().lock();
+        try {
+            return scanLocked(prepared, hidden, k);
+        } finally {
+            growth.readLock().unlock();
+        }
+    }
+
+    private List<List<Neighbor>> scanLocked(float[][] prepared, int[] hidden, int k) {
         NodeHeap[] nearest = new NodeHeap[prepared.length];
         for (int q = 0; q < nearest.length; q++) {
             nearest[q] = new NodeHeap(k + 1);

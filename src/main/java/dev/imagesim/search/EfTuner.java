@@ -47,7 +47,10 @@ public class EfTuner {
     private static final int[] CANDIDATES = {8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024,
             1536, 2048, 3072, 4096};
     private static final int MAX_SAMPLE = 2000;
-    /** Relative slack for float rounding between the index's distances and the exact pass. */
+    /**
+     * Relative slack between the search's distances and the exact pass's: both come from the same kernel
+     * and add in the same order, so this only guards a kernel that one day rounds its paths differently.
+     */
     private static final float TIE = 1e-5f;
 
     /** Sampled queries, by index: the stored vectors and their ids; how many live vectors they came from. */
