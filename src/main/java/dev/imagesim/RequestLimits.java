@@ -34,4 +34,11 @@ public record RequestLimits(
         @DefaultValue("512MB") DataSize maxZipSize,
         @DefaultValue("4096") @Min(1) int maxDimension,
         @DefaultValue("1MB") DataSize maxBodySize) {
+
+    /** Refuses an HNSW search breadth outside 1..{@code maxEf} with 400 {@code ef-out-of-range}. */
+    public void requireEf(int ef) {
+        if (ef < 1 || ef > maxEf) {
+            throw ImagesimException.invalid("ef-out-of-range", "ef must be between 1 and " + maxEf + ", was " + ef);
+        }
+    }
 }

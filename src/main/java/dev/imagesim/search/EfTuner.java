@@ -20,16 +20,17 @@ import dev.imagesim.index.Neighbor;
 import dev.imagesim.index.StoredVector;
 
 /**
- * Chooses a collection's default {@code ef} from a target recall. A seeded sample of its own vectors
- * ({@link dev.imagesim.index.VectorIndex#sample}) are the queries, each left out of the collection while it is one: its exact
- * top-k among the other live vectors comes from one pass over the index's vectors for all the queries
- * ({@link dev.imagesim.index.VectorIndex#exactSearchWithout}, the searches' own distance kernel), and the
- * HNSW index is searched as if it did not hold the query
- * ({@link dev.imagesim.index.VectorIndex#searchWithout}). A stored vector searched for as it is
- * finds itself and, through its own links, its neighbours: on 20,000 random 128-d vectors that promised
- * recall@10 0.90 at an ef where new queries got 0.29. The {@code ef} is grown until the mean recall@k
- * reaches the target and becomes the collection's default. A hit counts when its distance is within the
- * exact k-th distance, so ties do not count as misses.
+ * Chooses a collection's default {@code ef} from a target recall, or sets it by hand. A seeded sample of
+ * its own vectors ({@link dev.imagesim.index.VectorIndex#sample}) are the queries, each left out of the
+ * collection while it is one: its exact top-k among the other live vectors comes from one pass over the
+ * index's vectors for all the queries ({@link dev.imagesim.index.VectorIndex#exactSearchWithout}, the
+ * searches' own distance kernel), and the HNSW index is searched as if it did not hold the query
+ * ({@link dev.imagesim.index.VectorIndex#searchWithout}). A stored vector searched for as it is finds
+ * itself and, through its own links, its neighbours: on 20,000 random 128-d vectors that promised recall@10
+ * 0.90 at an ef where new queries got 0.29. The {@code ef} is grown, up to a bound the caller may lower,
+ * until the mean recall@k reaches the target, and becomes the collection's default unless the caller asked
+ * for a dry run. A hit counts when its distance is within the exact k-th distance, so ties do not count as
+ * misses.
  */
 @Component
 public class EfTuner {
@@ -38,9 +39,20 @@ public class EfTuner {
     public record Step(int ef, double recall, double meanMillis) {
     }
 
-    /** What tuning found and set. {@code reached} is false when even the largest ef tried fell short. */
+    /**
+     * What tuning is asked for: the mean recall@k to reach over {@code sampleSize} sampled vectors, the
+     * largest ef to try, and whether the ef found becomes the collection's default ({@code apply}) or is
+     * only reported.
+     */
+    public record Goal(double targetRecall, int k, int sampleSize, int maxEf, boolean apply) {
+    }
+
+    /**
+     * What tuning found. {@code reached} is false when even the largest ef tried fell short;
+     * {@code applied} says whether the ef became the collection's default.
+     */
     public record Result(String collection, int k, int sample, double targetRecall, int ef, double recall,
-            boolean reached, List<Step> sweep) {
+            boolean reached, boolean applied, List<Step> sweep) {
     }
 
     private static final Logger log = LoggerFactory.getLogger(EfTuner.class);
@@ -65,23 +77,23 @@ public class EfTuner {
         this.limits = limits;
     }
 
-    public Result tune(String collectionName, double targetRecall, int k, int sampleSize) {
-        if (!(targetRecall > 0 && targetRecall <= 1)) {
+    public Result tune(String collectionName, Goal goal) {
+        if (!(goal.targetRecall() > 0 && goal.targetRecall() <= 1)) {
             throw ImagesimException.invalid("target-recall-out-of-range", "targetRecall must be in (0, 1]");
         }
+        int k = goal.k();
         if (k < 1 || k > limits.maxK()) {
             throw ImagesimException.invalid("k-out-of-range", "k must be 1-" + limits.maxK());
         }
-        if (sampleSize < 1 || sampleSize > MAX_SAMPLE) {
+        if (goal.sampleSize() < 1 || goal.sampleSize() > MAX_SAMPLE) {
             throw ImagesimException.invalid("sample-out-of-range", "sampleSize must be 1-" + MAX_SAMPLE);
         }
-        SearchTarget target = catalog.searchTarget(collectionName);
-        if (target.collection().index().type() != IndexType.HNSW) {
-            throw new ImagesimException(Kind.CONFLICT, "index-exact",
-                    "collection '" + collectionName + "' has an exact index: every search is exact, there is no ef");
+        if (goal.maxEf() < k || goal.maxEf() > limits.maxEf()) {
+            throw ImagesimException.invalid("max-ef-out-of-range", "maxEf must be between k (" + k + ") and "
+                    + limits.maxEf() + " (imagesim.limits.max-ef), was " + goal.maxEf());
         }
-        Sample sample = sample(target, collectionName, sampleSize);
-        List<float[]> queries = sample.queries();
+        SearchTarget target = hnswTarget(collectionName);
+        Sample sample = sample(target, collectionName, goal.sampleSize());
         if (sample.live() < 2) {
             throw new ImagesimException(Kind.CONFLICT, "collection-too-small", "collection '" + collectionName
                     + "' holds " + sample.live() + " vectors; tuning searches for each sampled vector among "
@@ -89,29 +101,48 @@ public class EfTuner {
         }
         float[] kthDistance = exactKthDistances(target, sample, k);
         List<Step> sweep = new ArrayList<>();
-        Step chosen = null;
-        for (int ef : candidates(k)) {
+        for (int ef : candidates(k, goal.maxEf())) {
             Step step = measure(target, sample, kthDistance, Math.min(k, sample.live() - 1), ef);
             sweep.add(step);
-            chosen = step;
-            if (step.recall() >= targetRecall) {
+            if (step.recall() >= goal.targetRecall()) {
                 break;
             }
         }
-        if (chosen == null) {
-            throw ImagesimException.invalid("k-out-of-range", "k is above imagesim.limits.max-ef");
+        Step chosen = sweep.get(sweep.size() - 1);
+        String name = target.collection().name();
+        if (goal.apply()) {
+            name = catalog.setDefaultEf(collectionName, chosen.ef()).name();
+            log.info("collection {}: default ef {} (recall@{} {} on {} sampled vectors, target {})", name,
+                    chosen.ef(), k, String.format("%.4f", chosen.recall()), sample.ids().size(),
+                    goal.targetRecall());
         }
-        Collection updated = catalog.setDefaultEf(collectionName, chosen.ef());
-        log.info("collection {}: default ef {} (recall@{} {} on {} sampled vectors, target {})", updated.name(),
-                chosen.ef(), k, String.format("%.4f", chosen.recall()), queries.size(), targetRecall);
-        return new Result(updated.name(), k, queries.size(), targetRecall, chosen.ef(), chosen.recall(),
-                chosen.recall() >= targetRecall, List.copyOf(sweep));
+        return new Result(name, k, sample.ids().size(), goal.targetRecall(), chosen.ef(), chosen.recall(),
+                chosen.recall() >= goal.targetRecall(), goal.apply(), List.copyOf(sweep));
     }
 
-    /** k itself, then the fixed ladder above k, up to imagesim.limits.max-ef. */
-    private int[] candidates(int k) {
-        return IntStream.concat(IntStream.of(k), Arrays.stream(CANDIDATES).filter(ef -> ef > k))
-                .filter(ef -> ef <= limits.maxEf()).toArray();
+    /** Makes {@code ef} the collection's default for searches that give none. */
+    public Collection set(String collectionName, int ef) {
+        limits.requireEf(ef);
+        hnswTarget(collectionName);
+        Collection updated = catalog.setDefaultEf(collectionName, ef);
+        log.info("collection {}: default ef {} (set by hand)", updated.name(), ef);
+        return updated;
+    }
+
+    private SearchTarget hnswTarget(String collectionName) {
+        SearchTarget target = catalog.searchTarget(collectionName);
+        if (target.collection().index().type() != IndexType.HNSW) {
+            throw new ImagesimException(Kind.CONFLICT, "index-exact",
+                    "collection '" + collectionName + "' has an exact index: every search is exact, there is no ef");
+        }
+        return target;
+    }
+
+    /** k itself, then the fixed ladder strictly between k and maxEf, then maxEf. */
+    private static int[] candidates(int k, int maxEf) {
+        return IntStream.concat(IntStream.concat(IntStream.of(k),
+                Arrays.stream(CANDIDATES).filter(ef -> ef > k && ef < maxEf)), IntStream.of(maxEf))
+                .distinct().toArray();
     }
 
     /** A sample of the index's live vectors, the same for the same contents of the same collection. */

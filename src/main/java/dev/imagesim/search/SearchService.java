@@ -182,9 +182,8 @@ public class SearchService {
         if (k != null && (k < 1 || k > limits.maxK())) {
             throw ImagesimException.invalid("k-out-of-range", "k must be between 1 and " + limits.maxK() + ", was " + k);
         }
-        if (ef != null && (ef < 1 || ef > limits.maxEf())) {
-            throw ImagesimException.invalid("ef-out-of-range",
-                    "ef must be between 1 and " + limits.maxEf() + ", was " + ef);
+        if (ef != null) {
+            limits.requireEf(ef);
         }
     }
 }

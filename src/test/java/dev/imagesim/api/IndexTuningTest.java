@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -43,6 +45,16 @@ class IndexTuningTest {
                         ("{\"vector\":" + Arrays.toString(stored[i]) + "}").getBytes(StandardCharsets.UTF_8))
                         .status()).isEqualTo(201);
             }
+            Reply dryRun = service.postJson("/api/v1/collections/v/index/tune",
+                    "{\"targetRecall\":1.0,\"k\":10,\"sampleSize\":150,\"maxEf\":14,\"apply\":false}");
+            assertThat(dryRun.status()).as(String.valueOf(dryRun.json())).isEqualTo(200);
+            assertThat(efsTried(dryRun.json())).as("k, the ladder below maxEf, maxEf")
+                    .containsExactly(10, 12, 14);
+            assertThat(dryRun.json().get("ef").asInt()).isEqualTo(14);
+            assertThat(dryRun.json().get("reached").asBoolean()).isFalse();
+            assertThat(dryRun.json().get("applied").asBoolean()).isFalse();
+            assertThat(service.get("/api/v1/collections/v").json().at("/index/ef").asInt())
+                    .as("a dry run leaves the default").isEqualTo(8);
             Reply tuned = service.postJson("/api/v1/collections/v/index/tune",
                     "{\"targetRecall\":0.95,\"k\":10,\"sampleSize\":150}");
             assertThat(tuned.status()).isEqualTo(200);
@@ -50,6 +62,7 @@ class IndexTuningTest {
             System.out.println("ef tuning: " + result);
             JsonNode sweep = result.get("sweep");
             assertThat(result.get("reached").asBoolean()).isTrue();
+            assertThat(result.get("applied").asBoolean()).isTrue();
             assertThat(result.get("recall").asDouble()).isGreaterThanOrEqualTo(0.95);
             assertThat(result.get("sample").asInt()).isEqualTo(150);
             assertThat(sweep.get(0).get("ef").asInt()).isEqualTo(10);
@@ -119,7 +132,35 @@ class IndexTuningTest {
                     "target-recall-out-of-range");
             assertCode(service.postJson("/api/v1/collections/empty/index/tune", "{\"sampleSize\":0}"), 400,
                     "sample-out-of-range");
+            assertCode(service.postJson("/api/v1/collections/empty/index/tune", "{\"k\":10,\"maxEf\":9}"), 400,
+                    "max-ef-out-of-range");
+            assertCode(service.postJson("/api/v1/collections/empty/index/tune", "{\"maxEf\":4097}"), 400,
+                    "max-ef-out-of-range");
             assertCode(service.postJson("/api/v1/collections/nope/index/tune", "{}"), 404, "collection-not-found");
+        }
+    }
+
+    @Test
+    void anEfSetByHandIsTheDefaultAfterARestart() {
+        try (RunningService service = RunningService.start(dataDir)) {
+            service.postJson("/api/v1/collections", "{\"name\":\"v\",\"dimension\":2}");
+            service.postJson("/api/v1/collections", "{\"name\":\"exact\",\"dimension\":2,\"index\":{\"type\":\"exact\"}}");
+            putVector(service, "v", "a", "[1,0]");
+            Reply set = putJson(service, "/api/v1/collections/v/index/ef", "{\"ef\":77}");
+            assertThat(set.status()).as(String.valueOf(set.json())).isEqualTo(200);
+            assertThat(set.json().at("/index/ef").asInt()).isEqualTo(77);
+            assertThat(set.json().get("size").asInt()).isEqualTo(1);
+            Reply search = service.postJson("/api/v1/collections/v/search", "{\"vector\":[1,0.1],\"k\":1}");
+            assertThat(search.json().at("/results/0/id").asString()).isEqualTo("a");
+            assertCode(putJson(service, "/api/v1/collections/v/index/ef", "{\"ef\":0}"), 400, "ef-out-of-range");
+            assertCode(putJson(service, "/api/v1/collections/v/index/ef", "{\"ef\":4097}"), 400, "ef-out-of-range");
+            assertCode(putJson(service, "/api/v1/collections/v/index/ef", "{}"), 400, "ef-missing");
+            assertCode(putJson(service, "/api/v1/collections/exact/index/ef", "{\"ef\":10}"), 409, "index-exact");
+            assertCode(putJson(service, "/api/v1/collections/nope/index/ef", "{\"ef\":10}"), 404,
+                    "collection-not-found");
+        }
+        try (RunningService restarted = RunningService.start(dataDir)) {
+            assertThat(restarted.get("/api/v1/collections/v").json().at("/index/ef").asInt()).isEqualTo(77);
         }
     }
 
@@ -164,6 +205,16 @@ class IndexTuningTest {
     private static void putVector(RunningService service, String collection, String id, String vector) {
         assertThat(service.request("PUT", "/api/v1/collections/" + collection + "/images/" + id, "application/json",
                 ("{\"vector\":" + vector + "}").getBytes(StandardCharsets.UTF_8)).status()).isEqualTo(201);
+    }
+
+    private static List<Integer> efsTried(JsonNode result) {
+        List<Integer> efs = new ArrayList<>();
+        result.get("sweep").forEach(step -> efs.add(step.get("ef").asInt()));
+        return efs;
+    }
+
+    private static Reply putJson(RunningService service, String path, String json) {
+        return service.request("PUT", path, "application/json", json.getBytes(StandardCharsets.UTF_8));
     }
 
     private static void assertCode(Reply reply, int status, String code) {

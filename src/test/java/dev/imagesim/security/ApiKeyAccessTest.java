@@ -81,7 +81,8 @@ class ApiKeyAccessTest {
             Endpoint.bare("GET", "/api/v1/models/absent", Scope.ADMIN),
             Endpoint.json("POST", "/api/v1/collections/c/reindex", "{\"model\":\"absent\"}", Scope.ADMIN),
             Endpoint.bare("GET", "/api/v1/collections/c/reindex", Scope.ADMIN),
-            Endpoint.json("POST", "/api/v1/collections/absent/index/tune", "{}", Scope.ADMIN));
+            Endpoint.json("POST", "/api/v1/collections/absent/index/tune", "{}", Scope.ADMIN),
+            Endpoint.json("PUT", "/api/v1/collections/absent/index/ef", "{\"ef\":10}", Scope.ADMIN));
 
     @TempDir
     static Path dataDir;
