@@ -22,6 +22,9 @@
 #                                                 # files stay in target/bench; delete them to build anew)
 #   ROUNDS=3 bench/index-bench.sh                 # C++, Java, C++, Java, C++, Java: each figure the median of
 #                                                 # the rounds, so a busy spell of the machine hits both sides
+#   JVM=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java bench/index-bench.sh
+#                                                 # the Java side on another JVM (Maven and javac stay on the
+#                                                 # default one; with GRAPHS=1 a second JVM only searches)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DATA=${FASHION_MNIST:-/usr/share/datasets/fashion-mnist}
@@ -65,7 +68,7 @@ cpp_side() {
 
 java_side() { # $1: output name, $2: JVM arguments (the Vector API module, or none for scalar distances)
   echo "# Java ($1): the service's index" >&2
-  ./mvnw -B -ntp -q -Pbench test -Dtest=IndexBenchmark -Dsurefire.failIfNoSpecifiedTests=false \
+  ./mvnw -B -ntp -q -Pbench test -Dtest=IndexBenchmark -Dsurefire.failIfNoSpecifiedTests=false ${JVM:+-Djvm="$JVM"} \
     -Dvector.jvm.args="$2" ${SMALL_PAGES:+-Dheap.jvm.args=} \
     -Dimagesim.bench.metric="$METRIC" -Dimagesim.bench.base="$PWD/$BASE" \
     -Dimagesim.bench.queries="$PWD/$QUERIES" -Dimagesim.bench.ground-truth="$PWD/$GT" \

@@ -42,7 +42,8 @@ import dev.imagesim.ChildService;
  * would run it. Searches are measured after a warm-up (JIT and caches take about a minute to settle with 2
  * busy cores) as the median of three runs. Sizes: {@code -Dimagesim.bench.vectors},
  * {@code -Dimagesim.bench.search-seconds} (each run), {@code -Dimagesim.bench.warmup-seconds},
- * {@code -Dimagesim.bench.tune-targets} (comma-separated); {@code -Dimagesim.bench.http-dir} keeps the data
+ * {@code -Dimagesim.bench.tune-targets} (comma-separated), {@code -Dimagesim.bench.m} (the graph's links per
+ * node, default 16; efConstruction stays 200); {@code -Dimagesim.bench.http-dir} keeps the data
  * directory; {@code -Dimagesim.bench.child-jvm-args} adds options to the service's JVM (a profiler, say).
  */
 @Tag("benchmark")
@@ -78,7 +79,8 @@ class HttpIndexBenchmark {
         long stopStart;
         try (ChildService service = ChildService.start(dataDir, JVM, ARGS)) {
             Reply created = service.client().postJson("/api/v1/collections",
-                    "{\"name\":\"bench\",\"dimension\":" + DIMENSION + ",\"distance\":\"cosine\"}");
+                    "{\"name\":\"bench\",\"dimension\":" + DIMENSION + ",\"distance\":\"cosine\","
+                    + "\"index\":{\"type\":\"hnsw\",\"m\":" + Integer.getInteger("imagesim.bench.m", 16) + "}}");
             assertThat(created.status()).as("collection created").isIn(200, 201);
             ingest(service, vectors);
             System.out.printf("service RSS after ingest: %d MB%n", rssMegabytes(service.pid()));
