@@ -13,7 +13,6 @@ import dev.imagesim.ImagesimException;
 import dev.imagesim.ImagesimException.Kind;
 import dev.imagesim.RequestLimits;
 import dev.imagesim.catalog.Catalog;
-import dev.imagesim.catalog.Collection;
 import dev.imagesim.catalog.SearchTarget;
 import dev.imagesim.index.IndexType;
 import dev.imagesim.index.Neighbor;
@@ -121,12 +120,10 @@ public class EfTuner {
     }
 
     /** Makes {@code ef} the collection's default for searches that give none. */
-    public Collection set(String collectionName, int ef) {
+    public void set(String collectionName, int ef) {
         limits.requireEf(ef);
         hnswTarget(collectionName);
-        Collection updated = catalog.setDefaultEf(collectionName, ef);
-        log.info("collection {}: default ef {} (set by hand)", updated.name(), ef);
-        return updated;
+        log.info("collection {}: default ef {} (set by hand)", catalog.setDefaultEf(collectionName, ef).name(), ef);
     }
 
     private SearchTarget hnswTarget(String collectionName) {
