@@ -110,7 +110,7 @@ public class EfTuner {
         Step chosen = sweep.get(sweep.size() - 1);
         String name = target.collection().name();
         if (goal.apply()) {
-            name = catalog.setDefaultEf(collectionName, chosen.ef()).name();
+            catalog.setDefaultEf(name, chosen.ef());
             log.info("collection {}: default ef {} (recall@{} {} on {} sampled vectors, target {})", name,
                     chosen.ef(), k, String.format("%.4f", chosen.recall()), sample.ids().size(),
                     goal.targetRecall());
