@@ -35,6 +35,13 @@ public record RequestLimits(
         @DefaultValue("4096") @Min(1) int maxDimension,
         @DefaultValue("1MB") DataSize maxBodySize) {
 
+    /** Refuses a neighbour count outside 1..{@code maxK} with 400 {@code k-out-of-range}. */
+    public void requireK(int k) {
+        if (k < 1 || k > maxK) {
+            throw ImagesimException.invalid("k-out-of-range", "k must be between 1 and " + maxK + ", was " + k);
+        }
+    }
+
     /** Refuses an HNSW search breadth outside 1..{@code maxEf} with 400 {@code ef-out-of-range}. */
     public void requireEf(int ef) {
         if (ef < 1 || ef > maxEf) {

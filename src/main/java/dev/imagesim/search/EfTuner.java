@@ -3,6 +3,7 @@ package dev.imagesim.search;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.stream.IntStream;
 
 import org.slf4j.Logger;
@@ -29,7 +30,8 @@ import dev.imagesim.index.StoredVector;
  * 0.90 at an ef where new queries got 0.29. The {@code ef} is grown, up to a bound the caller may lower,
  * until the mean recall@k reaches the target, and becomes the collection's default unless the caller asked
  * for a dry run. A hit counts when its distance is within the exact k-th distance, so ties do not count as
- * misses.
+ * misses. {@link #prepare} checks the goal and samples (in the request), {@link #run} does the work (in the
+ * background, {@link EfTunings}), reporting after each query's search and stopping when asked.
  */
 @Component
 public class EfTuner {
@@ -65,7 +67,38 @@ public class EfTuner {
     private static final float TIE = 1e-5f;
 
     /** Sampled queries, by index: the stored vectors and their ids; how many live vectors they came from. */
-    private record Sample(List<String> ids, List<float[]> queries, int live) {
+    record Sample(List<String> ids, List<float[]> queries, int live) {
+    }
+
+    /**
+     * A checked goal with its sampled queries and the ef values the sweep may try, in order; made by
+     * {@link #prepare}, carried out by {@link #run}.
+     */
+    public record Tuning(SearchTarget target, Goal goal, Sample sample, List<Integer> efs) {
+
+        public String collection() {
+            return target.collection().name();
+        }
+
+        public int sampleSize() {
+            return sample.ids().size();
+        }
+    }
+
+    /** What a running tuning reports, and how it is asked to stop. */
+    public interface Listener {
+
+        /** The exact pass is done; the ef sweep starts. */
+        void sweepStarted();
+
+        /** {@code queries} of the sample have been searched at {@code ef}. */
+        void searched(int ef, int queries);
+
+        /** One ef has been measured over the whole sample. */
+        void stepDone(Step step);
+
+        /** Asked before each query's search; true stops the run. */
+        boolean cancelled();
     }
 
     private final Catalog catalog;
@@ -76,14 +109,16 @@ public class EfTuner {
         this.limits = limits;
     }
 
-    public Result tune(String collectionName, Goal goal) {
+    /**
+     * Checks a tuning goal against a collection and samples its queries: every refusal (400, 404, 409)
+     * happens here, before the work starts.
+     */
+    public Tuning prepare(String collectionName, Goal goal) {
         if (!(goal.targetRecall() > 0 && goal.targetRecall() <= 1)) {
             throw ImagesimException.invalid("target-recall-out-of-range", "targetRecall must be in (0, 1]");
         }
         int k = goal.k();
-        if (k < 1 || k > limits.maxK()) {
-            throw ImagesimException.invalid("k-out-of-range", "k must be 1-" + limits.maxK());
-        }
+        limits.requireK(k);
         if (goal.sampleSize() < 1 || goal.sampleSize() > MAX_SAMPLE) {
             throw ImagesimException.invalid("sample-out-of-range", "sampleSize must be 1-" + MAX_SAMPLE);
         }
@@ -98,24 +133,38 @@ public class EfTuner {
                     + "' holds " + sample.live() + " vectors; tuning searches for each sampled vector among "
                     + "the others, so it needs at least 2");
         }
-        float[] kthDistance = exactKthDistances(target, sample, k);
+        return new Tuning(target, goal, sample, candidates(k, goal.maxEf()));
+    }
+
+    /**
+     * Finds the sample's exact neighbours, then sweeps ef until the target is reached, telling
+     * {@code listener} after each query; applies the ef found unless the goal is a dry run.
+     *
+     * @throws CancellationException when the listener asks to stop; nothing is applied then
+     */
+    public Result run(Tuning tuning, Listener listener) {
+        Goal goal = tuning.goal();
+        int k = goal.k();
+        float[] kthDistance = exactKthDistances(tuning.target(), tuning.sample(), k);
+        listener.sweepStarted();
         List<Step> sweep = new ArrayList<>();
-        for (int ef : candidates(k, goal.maxEf())) {
-            Step step = measure(target, sample, kthDistance, Math.min(k, sample.live() - 1), ef);
+        for (int ef : tuning.efs()) {
+            Step step = measure(tuning, kthDistance, Math.min(k, tuning.sample().live() - 1), ef, listener);
             sweep.add(step);
+            listener.stepDone(step);
             if (step.recall() >= goal.targetRecall()) {
                 break;
             }
         }
         Step chosen = sweep.get(sweep.size() - 1);
-        String name = target.collection().name();
+        String name = tuning.collection();
         if (goal.apply()) {
             catalog.setDefaultEf(name, chosen.ef());
             log.info("collection {}: default ef {} (recall@{} {} on {} sampled vectors, target {})", name,
-                    chosen.ef(), k, String.format("%.4f", chosen.recall()), sample.ids().size(),
+                    chosen.ef(), k, String.format("%.4f", chosen.recall()), tuning.sampleSize(),
                     goal.targetRecall());
         }
-        return new Result(name, k, sample.ids().size(), goal.targetRecall(), chosen.ef(), chosen.recall(),
+        return new Result(name, k, tuning.sampleSize(), goal.targetRecall(), chosen.ef(), chosen.recall(),
                 chosen.recall() >= goal.targetRecall(), goal.apply(), List.copyOf(sweep));
     }
 
@@ -136,10 +185,10 @@ public class EfTuner {
     }
 
     /** k itself, then the fixed ladder strictly between k and maxEf, then maxEf. */
-    private static int[] candidates(int k, int maxEf) {
+    private static List<Integer> candidates(int k, int maxEf) {
         return IntStream.concat(IntStream.concat(IntStream.of(k),
                 Arrays.stream(CANDIDATES).filter(ef -> ef > k && ef < maxEf)), IntStream.of(maxEf))
-                .distinct().toArray();
+                .distinct().boxed().toList();
     }
 
     /** A sample of the index's live vectors, the same for the same contents of the same collection. */
@@ -168,15 +217,20 @@ public class EfTuner {
      * Mean recall@k over the queries, each searched for without itself; {@code expected} is k, or fewer in a
      * collection of k or fewer vectors.
      */
-    private static Step measure(SearchTarget target, Sample sample, float[] kthDistance, int expected, int ef) {
+    private static Step measure(Tuning tuning, float[] kthDistance, int expected, int ef, Listener listener) {
+        Sample sample = tuning.sample();
         List<float[]> queries = sample.queries();
         long hits = 0;
         long start = System.nanoTime();
         for (int q = 0; q < queries.size(); q++) {
-            for (Neighbor neighbor : target.index().searchWithout(queries.get(q), expected, ef,
+            if (listener.cancelled()) {
+                throw new CancellationException("tuning of collection '" + tuning.collection() + "' was cancelled");
+            }
+            for (Neighbor neighbor : tuning.target().index().searchWithout(queries.get(q), expected, ef,
                     sample.ids().get(q))) {
                 hits += neighbor.distance() <= kthDistance[q] * (1 + TIE) + TIE ? 1 : 0;
             }
+            listener.searched(ef, q + 1);
         }
         double millis = (System.nanoTime() - start) / 1e6 / queries.size();
         return new Step(ef, Math.min(1.0, hits / ((double) expected * queries.size())), millis);

@@ -14,7 +14,6 @@ import io.micrometer.core.instrument.Timer;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import dev.imagesim.ImagesimException;
 import dev.imagesim.RequestLimits;
 import dev.imagesim.catalog.Catalog;
 import dev.imagesim.catalog.Collection;
@@ -179,8 +178,8 @@ public class SearchService {
     }
 
     private void checkBounds(Integer k, Integer ef) {
-        if (k != null && (k < 1 || k > limits.maxK())) {
-            throw ImagesimException.invalid("k-out-of-range", "k must be between 1 and " + limits.maxK() + ", was " + k);
+        if (k != null) {
+            limits.requireK(k);
         }
         if (ef != null) {
             limits.requireEf(ef);

@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -45,20 +47,15 @@ class IndexTuningTest {
                         ("{\"vector\":" + Arrays.toString(stored[i]) + "}").getBytes(StandardCharsets.UTF_8))
                         .status()).isEqualTo(201);
             }
-            Reply dryRun = service.postJson("/api/v1/collections/v/index/tune",
+            JsonNode dryRun = tuned(service, "v",
                     "{\"targetRecall\":1.0,\"k\":10,\"sampleSize\":150,\"maxEf\":14,\"apply\":false}");
-            assertThat(dryRun.status()).as(String.valueOf(dryRun.json())).isEqualTo(200);
-            assertThat(efsTried(dryRun.json())).as("k, the ladder below maxEf, maxEf")
-                    .containsExactly(10, 12, 14);
-            assertThat(dryRun.json().get("ef").asInt()).isEqualTo(14);
-            assertThat(dryRun.json().get("reached").asBoolean()).isFalse();
-            assertThat(dryRun.json().get("applied").asBoolean()).isFalse();
+            assertThat(efsTried(dryRun)).as("k, the ladder below maxEf, maxEf").containsExactly(10, 12, 14);
+            assertThat(dryRun.get("ef").asInt()).isEqualTo(14);
+            assertThat(dryRun.get("reached").asBoolean()).isFalse();
+            assertThat(dryRun.get("applied").asBoolean()).isFalse();
             assertThat(service.get("/api/v1/collections/v").json().at("/index/ef").asInt())
                     .as("a dry run leaves the default").isEqualTo(8);
-            Reply tuned = service.postJson("/api/v1/collections/v/index/tune",
-                    "{\"targetRecall\":0.95,\"k\":10,\"sampleSize\":150}");
-            assertThat(tuned.status()).isEqualTo(200);
-            JsonNode result = tuned.json();
+            JsonNode result = tuned(service, "v", "{\"targetRecall\":0.95,\"k\":10,\"sampleSize\":150}");
             System.out.println("ef tuning: " + result);
             JsonNode sweep = result.get("sweep");
             assertThat(result.get("reached").asBoolean()).isTrue();
@@ -105,12 +102,11 @@ class IndexTuningTest {
                 Reply batch = service.postJson("/api/v1/collections/g/images:batch", "{\"items\":[" + items + "]}");
                 assertThat(batch.status()).as(String.valueOf(batch.json())).isEqualTo(200);
             }
-            Reply tuned = service.postJson("/api/v1/collections/g/index/tune", "{\"targetRecall\":0.9,\"k\":10}");
-            assertThat(tuned.status()).as(String.valueOf(tuned.json())).isEqualTo(200);
-            assertThat(tuned.json().get("reached").asBoolean()).isTrue();
+            JsonNode tuned = tuned(service, "g", "{\"targetRecall\":0.9,\"k\":10}");
+            assertThat(tuned.get("reached").asBoolean()).isTrue();
             assertThat(recallOfNewQueries(service, "g", stored, random))
                     .as("recall@10 of new queries at the tuned ef %d (tuning's own vectors as they are: 0.825)",
-                            tuned.json().get("ef").asInt())
+                            tuned.get("ef").asInt())
                     .isGreaterThan(0.87);
         }
     }
@@ -125,9 +121,8 @@ class IndexTuningTest {
             putVector(service, "empty", "a", "[1,0]");
             assertCode(service.postJson("/api/v1/collections/empty/index/tune", "{}"), 409, "collection-too-small");
             putVector(service, "empty", "b", "[0,1]");
-            Reply two = service.postJson("/api/v1/collections/empty/index/tune", "{}");
-            assertThat(two.status()).as(String.valueOf(two.json())).isEqualTo(200);
-            assertThat(two.json().get("recall").asDouble()).as("each of two vectors finds the other").isEqualTo(1.0);
+            assertThat(tuned(service, "empty", "{}").get("recall").asDouble()).as("each of two vectors finds the other")
+                    .isEqualTo(1.0);
             assertCode(service.postJson("/api/v1/collections/empty/index/tune", "{\"targetRecall\":1.5}"), 400,
                     "target-recall-out-of-range");
             assertCode(service.postJson("/api/v1/collections/empty/index/tune", "{\"sampleSize\":0}"), 400,
@@ -137,6 +132,70 @@ class IndexTuningTest {
             assertCode(service.postJson("/api/v1/collections/empty/index/tune", "{\"maxEf\":4097}"), 400,
                     "max-ef-out-of-range");
             assertCode(service.postJson("/api/v1/collections/nope/index/tune", "{}"), 404, "collection-not-found");
+            assertCode(service.get("/api/v1/collections/exact/index/tune"), 404, "tune-not-found");
+            assertCode(service.delete("/api/v1/collections/exact/index/tune"), 404, "tune-not-found");
+            assertCode(service.get("/api/v1/collections/nope/index/tune"), 404, "collection-not-found");
+            assertCode(service.delete("/api/v1/collections/empty/index/tune"), 409, "tune-finished");
+        }
+    }
+
+    /**
+     * Tuning runs in the background: a second one of the same collection is refused while it runs, its
+     * progress can be followed, a queued one is cancelled at once and a running one within a query, and a
+     * cancelled tuning applies nothing. A weak graph (M=4) over 128-d Gaussian vectors never reaches recall
+     * 1.0, so the sweep runs to maxEf on 2,000 queries: seconds of work.
+     */
+    @Test
+    void aTuningRunsInTheBackgroundAndCanBeCancelled() {
+        try (RunningService service = RunningService.start(dataDir)) {
+            for (String name : List.of("slow", "next")) {
+                assertThat(service.postJson("/api/v1/collections", "{\"name\":\"" + name + "\",\"dimension\":128,"
+                        + "\"distance\":\"euclidean\",\"index\":{\"type\":\"hnsw\",\"m\":4,\"efConstruction\":8,"
+                        + "\"ef\":9}}").status()).isEqualTo(201);
+            }
+            Random random = new Random(3);
+            for (int from = 0; from < 4000; from += 200) {
+                StringBuilder items = new StringBuilder();
+                for (int i = from; i < from + 200; i++) {
+                    items.append(i == from ? "" : ",").append("{\"id\":\"i").append(i).append("\",\"vector\":")
+                            .append(Arrays.toString(gaussian(random, 128))).append('}');
+                }
+                assertThat(service.postJson("/api/v1/collections/slow/images:batch", "{\"items\":[" + items + "]}")
+                        .status()).isEqualTo(200);
+            }
+            putVector(service, "next", "a", Arrays.toString(gaussian(random, 128)));
+            putVector(service, "next", "b", Arrays.toString(gaussian(random, 128)));
+            String slowGoal = "{\"targetRecall\":1.0,\"sampleSize\":2000}";
+            Reply started = service.postJson("/api/v1/collections/slow/index/tune", slowGoal);
+            assertThat(started.status()).as(String.valueOf(started.json())).isEqualTo(202);
+            assertThat(started.json().get("state").asString()).isIn("queued", "running");
+            assertThat(started.json().at("/goal/maxEf").asInt()).as("the default filled in").isEqualTo(4096);
+            assertCode(service.postJson("/api/v1/collections/slow/index/tune", slowGoal), 409, "tune-running");
+            Reply queued = service.postJson("/api/v1/collections/next/index/tune", "{}");
+            assertThat(queued.json().get("state").asString()).as("behind the slow one").isEqualTo("queued");
+            Reply cancelledQueued = service.delete("/api/v1/collections/next/index/tune");
+            assertThat(cancelledQueued.status()).isEqualTo(202);
+            assertThat(cancelledQueued.json().get("state").asString()).isEqualTo("cancelled");
+
+            JsonNode sweeping = awaitTuning(service, "slow", s -> "sweep".equals(s.get("phase").asString(null))
+                    && s.get("searched").asInt() > 0);
+            assertThat(sweeping.get("ef").asInt()).isGreaterThanOrEqualTo(10);
+            assertThat(sweeping.get("percent").asDouble()).isBetween(0.0, 100.0);
+            assertThat(sweeping.get("etaSeconds").isNumber()).as(sweeping.toString()).isTrue();
+            Reply cancelling = service.delete("/api/v1/collections/slow/index/tune");
+            assertThat(cancelling.status()).as(String.valueOf(cancelling.json())).isEqualTo(202);
+            JsonNode cancelled = awaitTuning(service, "slow", s -> !s.get("finishedAt").isNull());
+            assertThat(cancelled.get("state").asString()).as(cancelled.toString()).isEqualTo("cancelled");
+            assertThat(cancelled.get("result").isNull()).isTrue();
+            assertThat(service.get("/api/v1/collections/slow").json().at("/index/ef").asInt())
+                    .as("a cancelled tuning applies nothing").isEqualTo(9);
+            assertCode(service.delete("/api/v1/collections/slow/index/tune"), 409, "tune-finished");
+
+            Reply again = service.request("POST", "/api/v1/collections/next/index/tune", "application/json",
+                    "{}".getBytes(StandardCharsets.UTF_8), "Prefer", "wait=60");
+            assertThat(again.status()).as("a cancelled tuning does not block the next").isEqualTo(200);
+            assertThat(again.json().get("state").asString()).isEqualTo("succeeded");
+            assertThat(again.json().get("percent").asDouble()).isEqualTo(100.0);
         }
     }
 
@@ -200,6 +259,33 @@ class IndexTuningTest {
             sum += (a[d] - b[d]) * (a[d] - b[d]);
         }
         return sum;
+    }
+
+    /** Starts a tuning, waits for it to end (Prefer: wait) and answers its result. */
+    private static JsonNode tuned(RunningService service, String collection, String goal) {
+        Reply reply = service.request("POST", "/api/v1/collections/" + collection + "/index/tune",
+                "application/json", goal.getBytes(StandardCharsets.UTF_8), "Prefer", "wait=120");
+        assertThat(reply.status()).as(String.valueOf(reply.json())).isEqualTo(200);
+        assertThat(reply.json().get("state").asString()).isEqualTo("succeeded");
+        assertThat(service.get("/api/v1/collections/" + collection + "/index/tune").json())
+                .as("GET shows the same ended tuning").isEqualTo(reply.json());
+        return reply.json().get("result");
+    }
+
+    private static JsonNode awaitTuning(RunningService service, String collection, Predicate<JsonNode> condition) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode status = service.get("/api/v1/collections/" + collection + "/index/tune").json();
+            if (condition.test(status)) {
+                return status;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }
+        throw new AssertionError("the tuning of " + collection + " did not get there in 60 s");
     }
 
     private static void putVector(RunningService service, String collection, String id, String vector) {

@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -146,7 +147,7 @@ class HttpIndexBenchmark {
     }
 
     /**
-     * For each target recall: {@code POST index/tune} (200 of the collection's own vectors as queries, each
+     * For each target recall: {@code POST index/tune}, waited for with {@code Prefer: wait} (200 of the collection's own vectors as queries, each
      * left out while it is one, k=10) sets the collection's default ef; then the recall@10 at that ef of
      * queries that are not stored vectors (the first 200 of the searches' queries, exact top 10 by brute
      * force here), and the searches again.
@@ -156,13 +157,15 @@ class HttpIndexBenchmark {
         List<Set<String>> exact = exactTop10(heldOut, vectors);
         for (double target : TUNE_TARGETS) {
             long start = System.nanoTime();
-            Reply tuned = service.client().postJson("/api/v1/collections/bench/index/tune",
-                    "{\"targetRecall\":" + target + ",\"k\":10,\"sampleSize\":200}");
+            Reply tuned = service.client().request("POST", "/api/v1/collections/bench/index/tune",
+                    "application/json", ("{\"targetRecall\":" + target + ",\"k\":10,\"sampleSize\":200}")
+                    .getBytes(StandardCharsets.UTF_8), "Prefer", "wait=300");
             assertThat(tuned.status()).as("tuning answered: %s", tuned.json()).isEqualTo(200);
-            int ef = tuned.json().get("ef").asInt();
+            JsonNode result = tuned.json().get("result");
+            assertThat(result).as("tuning succeeded: %s", tuned.json()).isNotNull();
+            int ef = result.get("ef").asInt();
             System.out.printf("tuned to recall@10 %.2f in %.1f s: ef %d, recall %.4f; sweep %s%n", target,
-                    (System.nanoTime() - start) / 1e9, ef, tuned.json().get("recall").asDouble(),
-                    tuned.json().get("sweep"));
+                    (System.nanoTime() - start) / 1e9, ef, result.get("recall").asDouble(), result.get("sweep"));
             System.out.printf("  recall@10 of %d of the search queries (not stored vectors) at that ef: %.4f%n",
                     RECALL_QUERIES, recall(service, heldOut, exact));
             search(service, 5, seconds, 3, "ef " + ef + " (tuned to recall " + target + ")");

@@ -82,6 +82,8 @@ class ApiKeyAccessTest {
             Endpoint.json("POST", "/api/v1/collections/c/reindex", "{\"model\":\"absent\"}", Scope.ADMIN),
             Endpoint.bare("GET", "/api/v1/collections/c/reindex", Scope.ADMIN),
             Endpoint.json("POST", "/api/v1/collections/absent/index/tune", "{}", Scope.ADMIN),
+            Endpoint.bare("GET", "/api/v1/collections/absent/index/tune", Scope.ADMIN),
+            Endpoint.bare("DELETE", "/api/v1/collections/absent/index/tune", Scope.ADMIN),
             Endpoint.json("PUT", "/api/v1/collections/absent/index/ef", "{\"ef\":10}", Scope.ADMIN));
 
     @TempDir

@@ -1,0 +1,201 @@
+package dev.imagesim.search;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Service;
+
+import dev.imagesim.ImagesimException;
+import dev.imagesim.ImagesimException.Kind;
+import dev.imagesim.catalog.Catalog;
+
+/**
+ * Runs ef tunings ({@link EfTuner}) in the background, one at a time on one thread (tuning keeps a core
+ * busy; the other serves requests), at most one per collection queued or running. Each collection's latest
+ * tuning is kept in memory with its progress: one cut short by a restart did not happen, and an ef it had
+ * not yet applied is not applied.
+ */
+@Service
+public class EfTunings implements DisposableBean {
+
+    private static final Logger log = LoggerFactory.getLogger(EfTunings.class);
+
+    private final EfTuner tuner;
+    private final Catalog catalog;
+    private final Map<String, Entry> latest = new ConcurrentHashMap<>();
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "ef-tuning");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    public EfTunings(EfTuner tuner, Catalog catalog) {
+        this.tuner = tuner;
+        this.catalog = catalog;
+    }
+
+    /**
+     * Checks the goal and queues the tuning (every refusal happens here), then waits up to {@code wait} for
+     * it to end. Answers its status then: finished, or still queued or running. 409 {@code tune-running}
+     * while another tuning of the collection is queued or running.
+     */
+    public TuneStatus start(String collectionName, EfTuner.Goal goal, Duration wait) {
+        EfTuner.Tuning tuning = tuner.prepare(collectionName, goal);
+        Entry entry = new Entry(tuning);
+        latest.compute(tuning.collection(), (name, previous) -> {
+            if (previous != null && previous.status.active()) {
+                throw new ImagesimException(Kind.CONFLICT, "tune-running", "collection '" + name
+                        + "' is already being tuned; follow it with GET or cancel it with DELETE");
+            }
+            return entry;
+        });
+        worker.execute(() -> run(entry));
+        return entry.await(wait);
+    }
+
+    /** The collection's latest tuning; 404 {@code tune-not-found} when it has not been tuned since start-up. */
+    public TuneStatus status(String collectionName) {
+        return entry(collectionName).status;
+    }
+
+    /**
+     * Cancels the collection's tuning: a queued one at once, a running one within one query's search (or
+     * after the exact pass); nothing is applied. 409 {@code tune-finished} when it has already ended.
+     */
+    public TuneStatus cancel(String collectionName) {
+        return entry(collectionName).cancel();
+    }
+
+    private Entry entry(String collectionName) {
+        String name = catalog.searchTarget(collectionName).collection().name();
+        Entry entry = latest.get(name);
+        if (entry == null) {
+            throw ImagesimException.notFound("tune-not-found",
+                    "collection '" + name + "' has not been tuned since the service started");
+        }
+        return entry;
+    }
+
+    private void run(Entry entry) {
+        if (!entry.begin()) {
+            return;
+        }
+        String name = entry.tuning.collection();
+        try {
+            EfTuner.Result result = tuner.run(entry.tuning, entry);
+            entry.end(entry.status.succeeded(result));
+        } catch (CancellationException e) {
+            log.info("ef tuning of collection {} cancelled", name);
+            entry.end(entry.status.ended("cancelled", e.getMessage()));
+        } catch (RuntimeException e) {
+            log.error("ef tuning of collection {} failed", name, e);
+            entry.end(entry.status.ended("failed", e.getMessage()));
+        }
+    }
+
+    @Override
+    public void destroy() {
+        latest.values().forEach(entry -> entry.cancelRequested.set(true));
+        worker.shutdownNow();
+    }
+
+    /**
+     * One tuning: its status as it changes, how it is asked to stop, and the moment it ends. Percent and ETA
+     * count the sweep's searches weighted by their ef, the rough shape of their cost.
+     */
+    private static final class Entry implements EfTuner.Listener {
+
+        private final EfTuner.Tuning tuning;
+        private final long totalWork;
+        private final AtomicBoolean cancelRequested = new AtomicBoolean();
+        private final CompletableFuture<TuneStatus> ended = new CompletableFuture<>();
+        private final List<EfTuner.Step> measured = new ArrayList<>();
+        private volatile TuneStatus status;
+        private long workOfMeasured;
+        private long sweepStartNanos;
+
+        Entry(EfTuner.Tuning tuning) {
+            this.tuning = tuning;
+            this.totalWork = (long) tuning.sampleSize() * tuning.efs().stream().mapToLong(Integer::longValue).sum();
+            this.status = TuneStatus.queued(tuning.collection(), tuning.goal(), tuning.sampleSize());
+        }
+
+        /** Marks it running; false when it was cancelled while queued. */
+        synchronized boolean begin() {
+            if (!status.active()) {
+                return false;
+            }
+            status = status.started();
+            return true;
+        }
+
+        synchronized TuneStatus cancel() {
+            if (!status.active()) {
+                throw new ImagesimException(Kind.CONFLICT, "tune-finished", "the tuning of collection '"
+                        + status.collection() + "' has already ended: " + status.state());
+            }
+            cancelRequested.set(true);
+            if (status.state().equals("queued")) {
+                end(status.ended("cancelled", "cancelled before it started"));
+            }
+            return status;
+        }
+
+        synchronized void end(TuneStatus last) {
+            status = last;
+            ended.complete(last);
+        }
+
+        TuneStatus await(Duration wait) {
+            try {
+                return ended.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                return status;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return status;
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("a tuning's end is never exceptional", e);
+            }
+        }
+
+        @Override
+        public synchronized void sweepStarted() {
+            sweepStartNanos = System.nanoTime();
+            status = status.sweeping(tuning.efs().get(0), 0, measured, 0, null);
+        }
+
+        @Override
+        public synchronized void searched(int ef, int queries) {
+            long done = workOfMeasured + (long) ef * queries;
+            double secondsPerWork = (System.nanoTime() - sweepStartNanos) / 1e9 / done;
+            status = status.sweeping(ef, queries, measured, 100.0 * done / totalWork,
+                    Math.round((totalWork - done) * secondsPerWork));
+        }
+
+        @Override
+        public synchronized void stepDone(EfTuner.Step step) {
+            measured.add(step);
+            workOfMeasured += (long) step.ef() * tuning.sampleSize();
+        }
+
+        @Override
+        public boolean cancelled() {
+            return cancelRequested.get();
+        }
+    }
+}
