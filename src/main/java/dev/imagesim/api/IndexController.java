@@ -99,10 +99,11 @@ class IndexController {
 
     @GetMapping(path = "/tune", produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Progress of the collection's latest ef tuning", description = """
-            State (queued, running, succeeded, failed, cancelled), phase (`exact`, then `sweep`), the ef being
-            measured and how many sampled queries it has searched, percent and ETA of the longest sweep (it
-            stops sooner once the target is met), the ef values measured so far and, once it succeeded, the
-            result. Kept in memory: 404 `tune-not-found` when the collection has not been tuned since the
+            State (queued, running, succeeded, failed, cancelled); phase (`exact`: the stored vectors compared
+            with every query so far, `scanned` of `toScan`; then `sweep`: the ef being measured and how many
+            sampled queries it has searched); percent and ETA of the phase under way (of the sweep: if it runs
+            to `maxEf`; it stops sooner once the target is met); the ef values measured so far and, once it
+            succeeded, the result. Kept in memory: 404 `tune-not-found` when the collection has not been tuned since the
             service started.""")
     TuneStatus tuneStatus(@PathVariable String name) {
         return tunings.status(name);
@@ -110,8 +111,9 @@ class IndexController {
 
     @DeleteMapping(path = "/tune", produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Cancel the collection's ef tuning", description = """
-            A queued tuning is cancelled at once, a running one within one query's search (202; follow it
-            until its state is `cancelled`); nothing is applied. 409 `tune-finished` when it has ended.""")
+            A queued tuning is cancelled at once, a running one within one query's search or 1,024 vectors
+            of the exact pass (202; follow it until its state is `cancelled`); nothing is applied. 409
+            `tune-finished` when it has ended.""")
     ResponseEntity<TuneStatus> cancelTune(@PathVariable String name) {
         return ResponseEntity.accepted().body(tunings.cancel(name));
     }

@@ -23,7 +23,7 @@ final class ExactIndex extends StoredVectorIndex {
 
     @Override
     List<Neighbor> search(float[] query, int k, int ef, int hidden) {
-        return scan(new float[][] {preparedQuery(query)}, new int[] {hidden}, k).get(0);
+        return scan(new float[][] {preparedQuery(query)}, new int[] {hidden}, k, ScanListener.NONE).get(0);
     }
 
     @Override

@@ -13,6 +13,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReadWriteLock;
@@ -264,14 +265,15 @@ abstract sealed class StoredVectorIndex implements VectorIndex permits HnswIndex
     }
 
     @Override
-    public final List<List<Neighbor>> exactSearchWithout(float[][] queries, String[] ids, int k) {
+    public final List<List<Neighbor>> exactSearchWithout(float[][] queries, String[] ids, int k,
+            ScanListener listener) {
         float[][] prepared = new float[queries.length][];
         int[] hidden = new int[queries.length];
         for (int q = 0; q < queries.length; q++) {
             prepared[q] = preparedQuery(queries[q]);
             hidden[q] = liveNode(ids[q]);
         }
-        return scan(prepared, hidden, k);
+        return scan(prepared, hidden, k, listener);
     }
 
     /** The node that holds {@code id}, or {@link #NO_NODE} for a null id or one that is not live. */
@@ -326,22 +328,25 @@ abstract sealed class StoredVectorIndex implements VectorIndex permits HnswIndex
      * Every live node against every prepared query (a node's vector stays in the cache while all the
      * queries pass over it): the exact {@code k} nearest of each, {@code hidden[q]} left out.
      */
-    final List<List<Neighbor>> scan(float[][] prepared, int[] hidden, int k) {
+    final List<List<Neighbor>> scan(float[][] prepared, int[] hidden, int k, ScanListener listener) {
         growth.readLock().lock();
         try {
-            return scanLocked(prepared, hidden, k);
+            return scanLocked(prepared, hidden, k, listener);
         } finally {
             growth.readLock().unlock();
         }
     }
 
-    private List<List<Neighbor>> scanLocked(float[][] prepared, int[] hidden, int k) {
+    private List<List<Neighbor>> scanLocked(float[][] prepared, int[] hidden, int k, ScanListener listener) {
         NodeHeap[] nearest = new NodeHeap[prepared.length];
         for (int q = 0; q < nearest.length; q++) {
             nearest[q] = new NodeHeap(k + 1);
         }
         int count = allocated.get();
         for (int node = 0; node < count; node++) {
+            if (node % ScanListener.EVERY == 0 && !listener.scanned(node, count)) {
+                throw new CancellationException("the pass over the index was stopped at node " + node);
+            }
             if (deleted[node] || !published(node)) {
                 continue;
             }
@@ -358,6 +363,7 @@ abstract sealed class StoredVectorIndex implements VectorIndex permits HnswIndex
                 }
             }
         }
+        listener.scanned(count, count);
         List<List<Neighbor>> found = new ArrayList<>(nearest.length);
         for (NodeHeap heap : nearest) {
             found.add(nearestFirst(heap));

@@ -31,9 +31,11 @@ public interface VectorIndex {
     /**
      * The exact {@code k} nearest live neighbours of each query, closest first, each query's own id
      * ({@code ids[q]}, null for none) left out: one pass over the stored vectors for all the queries, with
-     * the distances searches use.
+     * the distances searches use. {@code listener} follows the pass and may stop it.
+     *
+     * @throws java.util.concurrent.CancellationException when the listener stops the pass
      */
-    List<List<Neighbor>> exactSearchWithout(float[][] queries, String[] ids, int k);
+    List<List<Neighbor>> exactSearchWithout(float[][] queries, String[] ids, int k, ScanListener listener);
 
     /**
      * Up to {@code size} live items, the ones whose ids hash lowest with {@code seed}: the same items for the

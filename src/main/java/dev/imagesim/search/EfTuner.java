@@ -88,6 +88,9 @@ public class EfTuner {
     /** What a running tuning reports, and how it is asked to stop. */
     public interface Listener {
 
+        /** The exact pass has compared {@code scanned} of {@code nodes} stored vectors with every query. */
+        void scanned(int scanned, int nodes);
+
         /** The exact pass is done; the ef sweep starts. */
         void sweepStarted();
 
@@ -97,7 +100,7 @@ public class EfTuner {
         /** One ef has been measured over the whole sample. */
         void stepDone(Step step);
 
-        /** Asked before each query's search; true stops the run. */
+        /** Asked before each query's search and during the exact pass; true stops the run. */
         boolean cancelled();
     }
 
@@ -145,7 +148,7 @@ public class EfTuner {
     public Result run(Tuning tuning, Listener listener) {
         Goal goal = tuning.goal();
         int k = goal.k();
-        float[] kthDistance = exactKthDistances(tuning.target(), tuning.sample(), k);
+        float[] kthDistance = exactKthDistances(tuning.target(), tuning.sample(), k, listener);
         listener.sweepStarted();
         List<Step> sweep = new ArrayList<>();
         for (int ef : tuning.efs()) {
@@ -202,9 +205,12 @@ public class EfTuner {
      * For each query, the distance of its k-th exact neighbour among the other live vectors (or its last,
      * in a collection of k or fewer), from one pass over the index's stored vectors.
      */
-    private static float[] exactKthDistances(SearchTarget target, Sample sample, int k) {
+    private static float[] exactKthDistances(SearchTarget target, Sample sample, int k, Listener listener) {
         List<List<Neighbor>> exact = target.index().exactSearchWithout(sample.queries().toArray(float[][]::new),
-                sample.ids().toArray(String[]::new), k);
+                sample.ids().toArray(String[]::new), k, (scanned, nodes) -> {
+                    listener.scanned(scanned, nodes);
+                    return !listener.cancelled();
+                });
         float[] kth = new float[exact.size()];
         for (int q = 0; q < kth.length; q++) {
             List<Neighbor> nearest = exact.get(q);

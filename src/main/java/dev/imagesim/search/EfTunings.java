@@ -73,8 +73,8 @@ public class EfTunings implements DisposableBean {
     }
 
     /**
-     * Cancels the collection's tuning: a queued one at once, a running one within one query's search (or
-     * after the exact pass); nothing is applied. 409 {@code tune-finished} when it has already ended.
+     * Cancels the collection's tuning: a queued one at once, a running one within one query's search or
+     * 1,024 vectors of the exact pass; nothing is applied. 409 {@code tune-finished} when it has already ended.
      */
     public TuneStatus cancel(String collectionName) {
         return entry(collectionName).cancel();
@@ -126,6 +126,7 @@ public class EfTunings implements DisposableBean {
         private final List<EfTuner.Step> measured = new ArrayList<>();
         private volatile TuneStatus status;
         private long workOfMeasured;
+        private long runStartNanos;
         private long sweepStartNanos;
 
         Entry(EfTuner.Tuning tuning) {
@@ -140,6 +141,7 @@ public class EfTunings implements DisposableBean {
                 return false;
             }
             status = status.started();
+            runStartNanos = System.nanoTime();
             return true;
         }
 
@@ -171,6 +173,13 @@ public class EfTunings implements DisposableBean {
             } catch (ExecutionException e) {
                 throw new IllegalStateException("a tuning's end is never exceptional", e);
             }
+        }
+
+        @Override
+        public synchronized void scanned(int scanned, int nodes) {
+            double seconds = (System.nanoTime() - runStartNanos) / 1e9;
+            status = status.scanning(scanned, nodes,
+                    scanned == 0 ? null : Math.round((nodes - scanned) * seconds / scanned));
         }
 
         @Override

@@ -267,6 +267,8 @@ class IndexTuningTest {
                 "application/json", goal.getBytes(StandardCharsets.UTF_8), "Prefer", "wait=120");
         assertThat(reply.status()).as(String.valueOf(reply.json())).isEqualTo(200);
         assertThat(reply.json().get("state").asString()).isEqualTo("succeeded");
+        assertThat(reply.json().get("scanned").asInt()).as("the exact pass went over every stored vector")
+                .isEqualTo(reply.json().get("toScan").asInt()).isGreaterThanOrEqualTo(2);
         assertThat(service.get("/api/v1/collections/" + collection + "/index/tune").json())
                 .as("GET shows the same ended tuning").isEqualTo(reply.json());
         return reply.json().get("result");

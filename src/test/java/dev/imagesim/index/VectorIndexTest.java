@@ -8,9 +8,11 @@ import java.io.InputStream;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CancellationException;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
@@ -125,7 +127,7 @@ class VectorIndexTest {
             queries[q] = stored ? data[q * 7] : randomVectors(1, 100 + q)[0];
             ids[q] = stored ? "v" + q * 7 : null;
         }
-        List<List<Neighbor>> found = index.exactSearchWithout(queries, ids, 10);
+        List<List<Neighbor>> found = index.exactSearchWithout(queries, ids, 10, ScanListener.NONE);
         for (int q = 0; q < queries.length; q++) {
             float[] query = queries[q];
             String own = ids[q];
@@ -138,6 +140,23 @@ class VectorIndexTest {
                     .isCloseTo(Distance.COSINE.between(query, data[Integer.parseInt(truth.get(0).substring(1))]),
                             within());
         }
+    }
+
+    /** The pass tells how far it has come, every 1,024 nodes and at its end, and stops when told to. */
+    @ParameterizedTest
+    @EnumSource(IndexType.class)
+    void anExactPassReportsProgressAndCanBeStopped(IndexType type) {
+        VectorIndex index = filled(index(type, Distance.EUCLIDEAN), randomVectors(2500, 4));
+        float[][] queries = {randomVectors(1, 5)[0]};
+        List<Integer> seen = new ArrayList<>();
+        assertThat(index.exactSearchWithout(queries, new String[1], 3, (scanned, nodes) -> {
+            assertThat(nodes).isEqualTo(2500);
+            seen.add(scanned);
+            return true;
+        }).get(0)).hasSize(3);
+        assertThat(seen).containsExactly(0, 1024, 2048, 2500);
+        assertThatThrownBy(() -> index.exactSearchWithout(queries, new String[1], 3,
+                (scanned, nodes) -> scanned < 1024)).isInstanceOf(CancellationException.class);
     }
 
     @ParameterizedTest
