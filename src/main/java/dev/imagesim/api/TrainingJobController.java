@@ -22,6 +22,7 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
+import dev.imagesim.DaemonThreads;
 import dev.imagesim.training.JobState;
 import dev.imagesim.training.TrainingJob;
 import dev.imagesim.training.TrainingJobs;
@@ -37,11 +38,8 @@ class TrainingJobController {
     private final TrainingJobs jobs;
     /** Sends events off the training thread, so a slow client never slows training; drops oldest when full. */
     private final ThreadPoolExecutor sender = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
-            new ArrayBlockingQueue<>(1024), runnable -> {
-                Thread thread = new Thread(runnable, "training-events");
-                thread.setDaemon(true);
-                return thread;
-            }, new ThreadPoolExecutor.DiscardOldestPolicy());
+            new ArrayBlockingQueue<>(1024), DaemonThreads.named("training-events"),
+            new ThreadPoolExecutor.DiscardOldestPolicy());
 
     TrainingJobController(TrainingJobs jobs) {
         this.jobs = jobs;

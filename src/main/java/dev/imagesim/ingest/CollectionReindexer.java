@@ -7,13 +7,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Service;
 
+import dev.imagesim.DaemonThreads;
 import dev.imagesim.ImagesimException;
 import dev.imagesim.ImagesimException.Kind;
 import dev.imagesim.catalog.Catalog;
@@ -40,11 +40,7 @@ public class CollectionReindexer implements DisposableBean {
     private final ImageDecoder decoder;
     private final int batchSize;
     private final Map<String, ReindexStatus> statuses = new ConcurrentHashMap<>();
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "reindex-worker");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ExecutorService worker = DaemonThreads.single("reindex-worker");
 
     public CollectionReindexer(Catalog catalog, EmbeddingModels models, ImageDecoder decoder,
             EmbeddingProperties properties) {

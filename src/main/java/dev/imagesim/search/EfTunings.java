@@ -9,7 +9,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -19,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Service;
 
+import dev.imagesim.DaemonThreads;
 import dev.imagesim.ImagesimException;
 import dev.imagesim.ImagesimException.Kind;
 import dev.imagesim.catalog.Catalog;
@@ -37,11 +37,7 @@ public class EfTunings implements DisposableBean {
     private final EfTuner tuner;
     private final Catalog catalog;
     private final Map<String, Entry> latest = new ConcurrentHashMap<>();
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "ef-tuning");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ExecutorService worker = DaemonThreads.single("ef-tuning");
 
     public EfTunings(EfTuner tuner, Catalog catalog) {
         this.tuner = tuner;

@@ -10,7 +10,6 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -26,6 +25,7 @@ import io.micrometer.core.instrument.Timer;
 
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.imagesim.DaemonThreads;
 import dev.imagesim.DataDirectory;
 import dev.imagesim.Directories;
 import dev.imagesim.ImagesimException;
@@ -90,11 +90,7 @@ public class TrainingJobs implements DisposableBean {
         this.json = json;
         this.engineName = runtime.engine().getEngineName();
         this.workRoot = dataDirectory.subdirectory("training");
-        this.worker = Executors.newSingleThreadExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "training-worker");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.worker = DaemonThreads.single("training-worker");
         this.iterationTimer = Timer.builder("imagesim.training.iteration")
                 .description("one training iteration: batch preparation, forward, backward, step").register(meters);
         Gauge.builder("imagesim.training.jobs", active, Map::size)
