@@ -326,27 +326,44 @@ abstract sealed class StoredVectorIndex implements VectorIndex permits HnswIndex
 
     /**
      * Every live node against every prepared query (a node's vector stays in the cache while all the
-     * queries pass over it): the exact {@code k} nearest of each, {@code hidden[q]} left out.
+     * queries pass over it): the exact {@code k} nearest of each, {@code hidden[q]} left out. Holds the
+     * growth lock for {@link ScanListener#EVERY} nodes at a time, so that a long pass never keeps an insert
+     * that must grow the index (and the searches queued behind it) waiting for its whole length; nodes
+     * added meanwhile are not in it.
      */
     final List<List<Neighbor>> scan(float[][] prepared, int[] hidden, int k, ScanListener listener) {
-        growth.readLock().lock();
-        try {
-            return scanLocked(prepared, hidden, k, listener);
-        } finally {
-            growth.readLock().unlock();
-        }
-    }
-
-    private List<List<Neighbor>> scanLocked(float[][] prepared, int[] hidden, int k, ScanListener listener) {
         NodeHeap[] nearest = new NodeHeap[prepared.length];
         for (int q = 0; q < nearest.length; q++) {
             nearest[q] = new NodeHeap(k + 1);
         }
         int count = allocated.get();
-        for (int node = 0; node < count; node++) {
-            if (node % ScanListener.EVERY == 0 && !listener.scanned(node, count)) {
-                throw new CancellationException("the pass over the index was stopped at node " + node);
+        for (int from = 0; from < count; from += ScanListener.EVERY) {
+            if (!listener.scanned(from, count)) {
+                throw new CancellationException("the pass over the index was stopped at node " + from);
             }
+            growth.readLock().lock();
+            try {
+                scanNodes(prepared, hidden, k, nearest, from, Math.min(count, from + ScanListener.EVERY));
+            } finally {
+                growth.readLock().unlock();
+            }
+        }
+        listener.scanned(count, count);
+        growth.readLock().lock();
+        try {
+            List<List<Neighbor>> found = new ArrayList<>(nearest.length);
+            for (NodeHeap heap : nearest) {
+                found.add(nearestFirst(heap));
+            }
+            return found;
+        } finally {
+            growth.readLock().unlock();
+        }
+    }
+
+    /** Nodes {@code from} to {@code to} (exclusive) into each query's heap of its {@code k} nearest. */
+    private void scanNodes(float[][] prepared, int[] hidden, int k, NodeHeap[] nearest, int from, int to) {
+        for (int node = from; node < to; node++) {
             if (deleted[node] || !published(node)) {
                 continue;
             }
@@ -363,12 +380,6 @@ abstract sealed class StoredVectorIndex implements VectorIndex permits HnswIndex
                 }
             }
         }
-        listener.scanned(count, count);
-        List<List<Neighbor>> found = new ArrayList<>(nearest.length);
-        for (NodeHeap heap : nearest) {
-            found.add(nearestFirst(heap));
-        }
-        return found;
     }
 
     /** The search, with node {@code hidden} (or {@link #NO_NODE}) left out as {@link #searchWithout} says. */

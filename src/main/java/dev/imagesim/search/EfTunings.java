@@ -111,7 +111,8 @@ public class EfTunings implements DisposableBean {
 
     /**
      * One tuning: its status as it changes, how it is asked to stop, and the moment it ends. Percent and ETA
-     * count the sweep's searches weighted by their ef, the rough shape of their cost.
+     * are the phase's: of the exact pass its vectors, of the sweep its searches weighted by their ef, the
+     * rough shape of their cost.
      */
     private static final class Entry implements EfTuner.Listener {
 

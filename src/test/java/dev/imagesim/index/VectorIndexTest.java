@@ -1,6 +1,7 @@
 package dev.imagesim.index;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
@@ -13,6 +14,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
@@ -157,6 +162,39 @@ class VectorIndexTest {
         assertThat(seen).containsExactly(0, 1024, 2048, 2500);
         assertThatThrownBy(() -> index.exactSearchWithout(queries, new String[1], 3,
                 (scanned, nodes) -> scanned < 1024)).isInstanceOf(CancellationException.class);
+    }
+
+    /**
+     * A long exact pass must not hold up an insert that grows the index: 2,000 inserts into an index of
+     * 2,500 nodes (room for 4,096) made from the pass's own progress call, on another thread, finish while
+     * the pass waits for them, and the pass then ends with the nodes it started with.
+     */
+    @ParameterizedTest
+    @EnumSource(IndexType.class)
+    void anIndexGrowsWhileAnExactPassRuns(IndexType type) {
+        float[][] data = randomVectors(2500, 4);
+        VectorIndex index = filled(index(type, Distance.EUCLIDEAN), data);
+        float[][] more = randomVectors(2000, 6);
+        ExecutorService writer = Executors.newSingleThreadExecutor();
+        try {
+            List<Neighbor> nearest = index.exactSearchWithout(new float[][] {data[7]}, new String[1], 1,
+                    (scanned, nodes) -> {
+                        if (scanned == 1024) {
+                            Future<?> inserts = writer.submit(() -> {
+                                for (int i = 0; i < more.length; i++) {
+                                    index.upsert("w" + i, more[i], 2000 + i);
+                                }
+                            });
+                            assertThatCode(() -> inserts.get(60, TimeUnit.SECONDS))
+                                    .as("inserts that grow the index during the pass").doesNotThrowAnyException();
+                        }
+                        return true;
+                    }).get(0);
+            assertThat(nearest).extracting(Neighbor::id).containsExactly("v7");
+            assertThat(index.size()).isEqualTo(4500);
+        } finally {
+            writer.shutdownNow();
+        }
     }
 
     @ParameterizedTest
