@@ -22,6 +22,7 @@ import dev.imagesim.DaemonThreads;
 import dev.imagesim.ImagesimException;
 import dev.imagesim.ImagesimException.Kind;
 import dev.imagesim.catalog.Catalog;
+import dev.imagesim.catalog.Collection;
 
 /**
  * Runs ef tunings ({@link EfTuner}) in the background, one at a time on one thread (tuning keeps a core
@@ -53,7 +54,7 @@ public class EfTunings implements DisposableBean {
         EfTuner.Tuning tuning = tuner.prepare(collectionName, goal);
         Entry entry = new Entry(tuning);
         latest.compute(tuning.collection(), (name, previous) -> {
-            if (previous != null && previous.status.active()) {
+            if (previous != null && previous.of(tuning.target().collection()) && previous.status.active()) {
                 throw new ImagesimException(Kind.CONFLICT, "tune-running", "collection '" + name
                         + "' is already being tuned; follow it with GET or cancel it with DELETE");
             }
@@ -63,7 +64,10 @@ public class EfTunings implements DisposableBean {
         return entry.await(wait);
     }
 
-    /** The collection's latest tuning; 404 {@code tune-not-found} when it has not been tuned since start-up. */
+    /**
+     * The collection's latest tuning; 404 {@code tune-not-found} when it has not been tuned since start-up
+     * (a collection deleted and created again under the same name starts afresh).
+     */
     public TuneStatus status(String collectionName) {
         return entry(collectionName).status;
     }
@@ -77,11 +81,11 @@ public class EfTunings implements DisposableBean {
     }
 
     private Entry entry(String collectionName) {
-        String name = catalog.searchTarget(collectionName).collection().name();
-        Entry entry = latest.get(name);
-        if (entry == null) {
+        Collection collection = catalog.searchTarget(collectionName).collection();
+        Entry entry = latest.get(collection.name());
+        if (entry == null || !entry.of(collection)) {
             throw ImagesimException.notFound("tune-not-found",
-                    "collection '" + name + "' has not been tuned since the service started");
+                    "collection '" + collection.name() + "' has not been tuned since the service started");
         }
         return entry;
     }
@@ -130,6 +134,11 @@ public class EfTunings implements DisposableBean {
             this.tuning = tuning;
             this.totalWork = (long) tuning.sampleSize() * tuning.efs().stream().mapToLong(Integer::longValue).sum();
             this.status = TuneStatus.queued(tuning.collection(), tuning.goal(), tuning.sampleSize());
+        }
+
+        /** Whether this tuning is of {@code collection}, and not of one deleted before it under its name. */
+        boolean of(Collection collection) {
+            return tuning.target().collection().createdAt().equals(collection.createdAt());
         }
 
         /** Marks it running; false when it was cancelled while queued. */

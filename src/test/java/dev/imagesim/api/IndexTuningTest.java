@@ -136,6 +136,9 @@ class IndexTuningTest {
             assertCode(service.delete("/api/v1/collections/exact/index/tune"), 404, "tune-not-found");
             assertCode(service.get("/api/v1/collections/nope/index/tune"), 404, "collection-not-found");
             assertCode(service.delete("/api/v1/collections/empty/index/tune"), 409, "tune-finished");
+            assertThat(service.delete("/api/v1/collections/empty").status()).isEqualTo(204);
+            service.postJson("/api/v1/collections", "{\"name\":\"empty\",\"dimension\":2}");
+            assertCode(service.get("/api/v1/collections/empty/index/tune"), 404, "tune-not-found");
         }
     }
 
