@@ -94,7 +94,7 @@ class IndexController {
         TuneStatus status = tunings.start(name, new EfTuner.Goal(r.targetRecall() == null ? 0.95 : r.targetRecall(),
                 r.k() == null ? 10 : r.k(), r.sampleSize() == null ? 200 : r.sampleSize(),
                 r.maxEf() == null ? limits.maxEf() : r.maxEf(), r.apply() == null || r.apply()), wait(prefer));
-        return ResponseEntity.status(status.finishedAt() == null ? HttpStatus.ACCEPTED : HttpStatus.OK).body(status);
+        return ResponseEntity.status(status.active() ? HttpStatus.ACCEPTED : HttpStatus.OK).body(status);
     }
 
     @GetMapping(path = "/tune", produces = MediaType.APPLICATION_JSON_VALUE)

@@ -1,8 +1,6 @@
 package dev.imagesim.search;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -124,9 +122,7 @@ public class EfTunings implements DisposableBean {
         private final long totalWork;
         private final AtomicBoolean cancelRequested = new AtomicBoolean();
         private final CompletableFuture<TuneStatus> ended = new CompletableFuture<>();
-        private final List<EfTuner.Step> measured = new ArrayList<>();
         private volatile TuneStatus status;
-        private long workOfMeasured;
         private long runStartNanos;
         private long sweepStartNanos;
 
@@ -191,21 +187,21 @@ public class EfTunings implements DisposableBean {
         @Override
         public synchronized void sweepStarted() {
             sweepStartNanos = System.nanoTime();
-            status = status.sweeping(tuning.efs().get(0), 0, measured, 0, null);
+            status = status.sweeping(tuning.efs().get(0), 0, 0, null);
         }
 
         @Override
         public synchronized void searched(int ef, int queries) {
-            long done = workOfMeasured + (long) ef * queries;
+            long done = (long) tuning.sampleSize() * status.sweep().stream().mapToLong(EfTuner.Step::ef).sum()
+                    + (long) ef * queries;
             double secondsPerWork = (System.nanoTime() - sweepStartNanos) / 1e9 / done;
-            status = status.sweeping(ef, queries, measured, 100.0 * done / totalWork,
+            status = status.sweeping(ef, queries, 100.0 * done / totalWork,
                     Math.round((totalWork - done) * secondsPerWork));
         }
 
         @Override
         public synchronized void stepDone(EfTuner.Step step) {
-            measured.add(step);
-            workOfMeasured += (long) step.ef() * tuning.sampleSize();
+            status = status.measured(step);
         }
 
         @Override

@@ -1,6 +1,7 @@
 package dev.imagesim.search;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -44,11 +45,16 @@ public record TuneStatus(String collection, String state, String phase, EfTuner.
                 remainingSeconds, sweep, result, error, queuedAt, startedAt, finishedAt);
     }
 
-    TuneStatus sweeping(int currentEf, int queries, List<EfTuner.Step> measured, double donePercent,
-            Long remainingSeconds) {
+    TuneStatus sweeping(int currentEf, int queries, double donePercent, Long remainingSeconds) {
         return new TuneStatus(collection, state, "sweep", goal, sample, scanned, toScan, currentEf, queries,
-                donePercent, remainingSeconds, List.copyOf(measured), result, error, queuedAt, startedAt,
-                finishedAt);
+                donePercent, remainingSeconds, sweep, result, error, queuedAt, startedAt, finishedAt);
+    }
+
+    TuneStatus measured(EfTuner.Step step) {
+        List<EfTuner.Step> steps = new ArrayList<>(sweep);
+        steps.add(step);
+        return new TuneStatus(collection, state, phase, goal, sample, scanned, toScan, ef, searched, percent,
+                etaSeconds, List.copyOf(steps), result, error, queuedAt, startedAt, finishedAt);
     }
 
     TuneStatus succeeded(EfTuner.Result found) {
@@ -62,7 +68,7 @@ public record TuneStatus(String collection, String state, String phase, EfTuner.
     }
 
     /** Queued or running. */
-    boolean active() {
+    public boolean active() {
         return finishedAt == null;
     }
 }
