@@ -21,6 +21,7 @@ import dev.imagesim.ImagesimException;
 import dev.imagesim.ImagesimException.Kind;
 import dev.imagesim.model.IntraOpThreads;
 import dev.imagesim.model.ModelManifest;
+import dev.imagesim.model.ServingNetwork;
 
 /**
  * An {@link EmbeddingModel} backed by a DJL model and a fixed pool of predictors: a DJL predictor is not
@@ -74,7 +75,8 @@ final class DjlEmbeddingModel implements EmbeddingModel, AutoCloseable {
             helper.setDaemon(true);
             return helper;
         });
-        EmbeddingTranslator translator = new EmbeddingTranslator(manifest.channels(), manifest.inputSize());
+        EmbeddingTranslator translator = new EmbeddingTranslator(manifest.channels(), manifest.inputSize(),
+                ServingNetwork.takesChannelsLast(model));
         for (int i = 0; i < poolSize; i++) {
             predictors.add(model.newPredictor(translator));
         }

@@ -10,9 +10,9 @@ import ai.djl.translate.Translator;
 import ai.djl.translate.TranslatorContext;
 
 /**
- * Feeds a batch of preprocessed CHW tensors to the trunk as one NCHW array and returns one L2-normalised
- * embedding per tensor. The batch crosses into the engine in one copy and comes back in one, and the
- * normalisation runs in Java: DJL's stacking batchifier spends about seven native calls per image on the way
+ * Feeds a batch of preprocessed CHW tensors to the trunk as one NCHW array (its memory NHWC for a network
+ * that runs channels-last) and returns one L2-normalised embedding per tensor. The batch crosses into the
+ * engine in one copy and comes back in one, and the normalisation runs in Java: DJL's stacking batchifier spends about seven native calls per image on the way
  * in and out, which shows next to a small trunk's forward pass of a few milliseconds. Every array lives in
  * the predictor context's manager and is released when the call returns.
  */
@@ -20,20 +20,36 @@ final class EmbeddingTranslator implements Translator<List<float[]>, float[][]> 
 
     private final int channels;
     private final int size;
+    private final boolean channelsLast;
 
-    EmbeddingTranslator(int channels, int size) {
+    /** {@code channelsLast}: the batch goes in as an NCHW array whose memory is NHWC (see ServingNetwork). */
+    EmbeddingTranslator(int channels, int size, boolean channelsLast) {
         this.channels = channels;
         this.size = size;
+        this.channelsLast = channelsLast;
     }
 
     @Override
     public NDList processInput(TranslatorContext ctx, List<float[]> tensors) {
-        int length = channels * size * size;
+        int plane = size * size;
+        int length = channels * plane;
         float[] batch = new float[tensors.size() * length];
         for (int i = 0; i < tensors.size(); i++) {
-            System.arraycopy(tensors.get(i), 0, batch, i * length, length);
+            float[] tensor = tensors.get(i);
+            if (channelsLast) {
+                for (int c = 0; c < channels; c++) {
+                    for (int p = 0, to = i * length + c; p < plane; p++, to += channels) {
+                        batch[to] = tensor[c * plane + p];
+                    }
+                }
+            } else {
+                System.arraycopy(tensor, 0, batch, i * length, length);
+            }
         }
-        return new NDList(ctx.getNDManager().create(batch, new Shape(tensors.size(), channels, size, size)));
+        int n = tensors.size();
+        return new NDList(channelsLast
+                ? ctx.getNDManager().create(batch, new Shape(n, size, size, channels)).transpose(0, 3, 1, 2)
+                : ctx.getNDManager().create(batch, new Shape(n, channels, size, size)));
     }
 
     @Override

@@ -15,15 +15,37 @@ import ai.djl.util.PairList;
  * memory and writing the output's in place (no copy to or from the Java heap), and libtorch's pooling
  * when training (backward needs its indices) or off the CPU. A {@link LambdaBlock}, so that parameter
  * files keep the layout of the networks built with {@code Pool.maxPool2dBlock}.
+ *
+ * <p>The block pools its input in the memory layout it is told to expect: NCHW as built, channels-last in
+ * a network prepared for serving ({@link #channelsLast()}, see {@link ServingNetwork}), and its output has
+ * the same layout. Fed the other layout it still gives the right answer, at the cost of a copy of its input
+ * (DJL cannot tell a tensor's strides).
  */
 final class MaxPoolBlock extends LambdaBlock {
 
+    private final int kernel;
+    private final int stride;
+    private final int padding;
+    private final boolean channelsLast;
     private final PlaneMaxPool pool;
 
     MaxPoolBlock(int kernel, int stride, int padding) {
+        this(kernel, stride, padding, false);
+    }
+
+    private MaxPoolBlock(int kernel, int stride, int padding, boolean channelsLast) {
         super(inputs -> new NDList(Pool.maxPool2d(inputs.singletonOrThrow(), new Shape(kernel, kernel),
                 new Shape(stride, stride), new Shape(padding, padding), false)), "maxPool2d");
+        this.kernel = kernel;
+        this.stride = stride;
+        this.padding = padding;
+        this.channelsLast = channelsLast;
         this.pool = new PlaneMaxPool(kernel, stride, padding);
+    }
+
+    /** The same pooling for channels-last activations (an NCHW array whose memory is NHWC). */
+    MaxPoolBlock channelsLast() {
+        return new MaxPoolBlock(kernel, stride, padding, true);
     }
 
     @Override
@@ -35,12 +57,21 @@ final class MaxPoolBlock extends LambdaBlock {
             return super.forwardInternal(parameterStore, inputs, training, params);
         }
         Shape shape = input.getShape();
+        int images = Math.toIntExact(shape.get(0));
+        int channels = Math.toIntExact(shape.get(1));
         int height = Math.toIntExact(shape.get(2));
         int width = Math.toIntExact(shape.get(3));
-        NDArray output = input.getManager().create(
-                new Shape(shape.get(0), shape.get(1), pool.outputSize(height), pool.outputSize(width)));
-        pool.pool(input.toByteBuffer(true).asFloatBuffer(), output.toByteBuffer(true).asFloatBuffer(),
-                Math.toIntExact(shape.get(0) * shape.get(1)), height, width);
-        return new NDList(output);
+        int outHeight = pool.outputSize(height);
+        int outWidth = pool.outputSize(width);
+        if (!channelsLast) {
+            NDArray output = input.getManager().create(new Shape(images, channels, outHeight, outWidth));
+            pool.pool(input.toByteBuffer(true).asFloatBuffer(), output.toByteBuffer(true).asFloatBuffer(),
+                    images * channels, height, width, 1);
+            return new NDList(output);
+        }
+        NDArray output = input.getManager().create(new Shape(images, outHeight, outWidth, channels));
+        pool.pool(input.transpose(0, 2, 3, 1).toByteBuffer(true).asFloatBuffer(),
+                output.toByteBuffer(true).asFloatBuffer(), images, height, width, channels);
+        return new NDList(output.transpose(0, 3, 1, 2));
     }
 }

@@ -4,14 +4,15 @@ import java.nio.FloatBuffer;
 import java.util.stream.IntStream;
 
 /**
- * Square 2-D max pooling of NCHW float planes, in Java, for inference. libtorch 2.5.1's CPU kernel for a
+ * Square 2-D max pooling of float planes, in Java, for inference: NCHW planes (one channel each) or NHWC
+ * planes (one image each, its channels side by side in every pixel). libtorch 2.5.1's CPU kernel for a
  * contiguous NCHW input ({@code cpu_max_pool}, which also computes the indices backward needs) was the
  * largest single cost of a batch: about half of the small CNN's forward pass, 130–196 ms of a ResNet
  * stem's 3×3/2 pooling at batch 32, where this takes 18 ms with the same result bit for bit (see
  * docs/performance.md). Each output row is the column-wise maximum of its window's input rows, then the
- * maximum over each window of that; the padding takes no part (as PyTorch's implicit −∞ padding), and
- * NaN wins as in PyTorch. Planes of a large input are shared out over the common fork-join pool and the
- * calling thread.
+ * maximum over each window of that, channel by channel; the padding takes no part (as PyTorch's implicit
+ * −∞ padding), and NaN wins as in PyTorch. The output rows of a large input are shared out over the common
+ * fork-join pool and the calling thread.
  */
 final class PlaneMaxPool {
 
@@ -37,59 +38,73 @@ final class PlaneMaxPool {
         return Math.floorDiv(inputSize + 2 * padding - kernel, stride) + 1;
     }
 
-    /** Pools {@code planes} planes of {@code height × width} from {@code in} into {@code out}, both dense. */
-    void pool(FloatBuffer in, FloatBuffer out, int planes, int height, int width) {
+    /**
+     * Pools {@code planes} planes of {@code height × width} pixels of {@code channels} interleaved values
+     * from {@code in} into {@code out}, both dense: NCHW is {@code N·C} planes of one channel, NHWC {@code N}
+     * planes of {@code C}.
+     */
+    void pool(FloatBuffer in, FloatBuffer out, int planes, int height, int width, int channels) {
         int outHeight = outputSize(height);
         int outWidth = outputSize(width);
         if (outHeight < 1 || outWidth < 1) {
             throw new IllegalArgumentException("a " + height + "×" + width + " plane is smaller than the "
                     + kernel + "×" + kernel + " window");
         }
-        int chunks = (long) planes * height * width < PARALLEL_FROM ? 1
-                : Math.min(planes, 4 * Runtime.getRuntime().availableProcessors());
+        Rows rows = new Rows(height, width, channels, outHeight, outWidth);
+        int total = planes * outHeight;
+        int chunks = (long) planes * height * width * channels < PARALLEL_FROM ? 1
+                : Math.min(total, 4 * Runtime.getRuntime().availableProcessors());
         if (chunks == 1) {
-            poolPlanes(in, out, 0, planes, height, width);
+            poolRows(in, out, 0, total, rows);
         } else {
-            IntStream.range(0, chunks).parallel().forEach(chunk -> poolPlanes(in, out,
-                    firstPlane(chunk, planes, chunks), firstPlane(chunk + 1, planes, chunks), height, width));
+            IntStream.range(0, chunks).parallel().forEach(chunk -> poolRows(in, out,
+                    firstRow(chunk, total, chunks), firstRow(chunk + 1, total, chunks), rows));
         }
     }
 
-    /** The first plane of {@code chunk} when {@code planes} planes are cut into {@code chunks} near-equal runs. */
-    private static int firstPlane(int chunk, int planes, int chunks) {
-        return (int) ((long) planes * chunk / chunks);
+    /** The shape of one pooling, in the units the row loop needs. */
+    private record Rows(int height, int width, int channels, int outHeight, int outWidth) {
     }
 
-    private void poolPlanes(FloatBuffer in, FloatBuffer out, int from, int to, int height, int width) {
-        int outHeight = outputSize(height);
-        int outWidth = outputSize(width);
-        float[] columns = new float[width];
-        float[] row = new float[width];
-        float[] result = new float[outWidth];
-        for (int plane = from; plane < to; plane++) {
-            int inBase = plane * height * width;
-            int outBase = plane * outHeight * outWidth;
-            for (int y = 0; y < outHeight; y++) {
-                int top = Math.max(0, y * stride - padding);
-                int bottom = Math.min(height, y * stride - padding + kernel);
-                in.get(inBase + top * width, columns, 0, width);
-                for (int inputRow = top + 1; inputRow < bottom; inputRow++) {
-                    in.get(inBase + inputRow * width, row, 0, width);
-                    for (int x = 0; x < width; x++) {
-                        columns[x] = Math.max(columns[x], row[x]);
-                    }
+    /** The first output row of {@code chunk} when {@code rows} rows are cut into {@code chunks} near-equal runs. */
+    private static int firstRow(int chunk, int rows, int chunks) {
+        return (int) ((long) rows * chunk / chunks);
+    }
+
+    /** Output rows {@code from} to {@code to}, counted over all planes. */
+    private void poolRows(FloatBuffer in, FloatBuffer out, int from, int to, Rows shape) {
+        int channels = shape.channels();
+        int rowLength = shape.width() * channels;
+        int outRowLength = shape.outWidth() * channels;
+        float[] columns = new float[rowLength];
+        float[] row = new float[rowLength];
+        float[] result = new float[outRowLength];
+        for (int outRow = from; outRow < to; outRow++) {
+            int plane = outRow / shape.outHeight();
+            int y = outRow % shape.outHeight();
+            int inBase = plane * shape.height() * rowLength;
+            int top = Math.max(0, y * stride - padding);
+            int bottom = Math.min(shape.height(), y * stride - padding + kernel);
+            in.get(inBase + top * rowLength, columns, 0, rowLength);
+            for (int inputRow = top + 1; inputRow < bottom; inputRow++) {
+                in.get(inBase + inputRow * rowLength, row, 0, rowLength);
+                for (int i = 0; i < rowLength; i++) {
+                    columns[i] = Math.max(columns[i], row[i]);
                 }
-                for (int x = 0; x < outWidth; x++) {
-                    int left = Math.max(0, x * stride - padding);
-                    int right = Math.min(width, x * stride - padding + kernel);
-                    float max = columns[left];
-                    for (int column = left + 1; column < right; column++) {
-                        max = Math.max(max, columns[column]);
-                    }
-                    result[x] = max;
-                }
-                out.put(outBase + y * outWidth, result, 0, outWidth);
             }
+            for (int x = 0; x < shape.outWidth(); x++) {
+                int left = Math.max(0, x * stride - padding);
+                int right = Math.min(shape.width(), x * stride - padding + kernel);
+                int target = x * channels;
+                System.arraycopy(columns, left * channels, result, target, channels);
+                for (int column = left + 1; column < right; column++) {
+                    int source = column * channels;
+                    for (int c = 0; c < channels; c++) {
+                        result[target + c] = Math.max(result[target + c], columns[source + c]);
+                    }
+                }
+            }
+            out.put(plane * shape.outHeight() * outRowLength + y * outRowLength, result, 0, outRowLength);
         }
     }
 }

@@ -19,7 +19,8 @@ import dev.imagesim.TestEngine;
 
 /**
  * The Java max pooling of inference gives libtorch's result exactly: every window shape the trunks use and
- * a few they do not, odd and non-square planes, NaN (which wins in both), and inputs that are views.
+ * a few they do not, odd and non-square planes, NaN (which wins in both), inputs that are views, and the
+ * channels-last pooling of served networks, fed channels-last memory (a view of NHWC) or NCHW.
  */
 class MaxPoolBlockTest {
 
@@ -41,6 +42,9 @@ class MaxPoolBlockTest {
             assertThat(forward(block, input, false)).containsExactly(expected);
             NDArray view = manager.randomNormal(new Shape(3, height, width, 5)).transpose(0, 3, 1, 2);
             assertThat(forward(block, view, false)).containsExactly(forward(block, view, true));
+            MaxPoolBlock channelsLast = block.channelsLast();
+            assertThat(forward(channelsLast, view, false)).containsExactly(forward(block, view, true));
+            assertThat(forward(channelsLast, input, false)).containsExactly(expected);
         }
     }
 

@@ -23,10 +23,11 @@ import ai.djl.util.Pair;
 import dev.imagesim.TestEngine;
 
 /**
- * Folded networks compute what the trained network computes in inference, with batch-norm statistics far
- * from the identity (so that a wrong scale, shift or epsilon shows), and keep no batch normalisation.
+ * Networks prepared for serving compute what the trained network computes in inference, with batch-norm
+ * statistics far from the identity (so that a wrong scale, shift or epsilon shows), fed NCHW or channels-last,
+ * and keep no batch normalisation.
  */
-class BatchNormFoldingTest {
+class ServingNetworkTest {
 
     @BeforeAll
     static void engine() {
@@ -44,7 +45,7 @@ class BatchNormFoldingTest {
             NDArray x = model.randomNormal(input);
             NDArray expected = forward(network, x, model);
 
-            Block folded = BatchNormFolding.fold(network, model);
+            Block folded = ServingNetwork.prepare(network, model);
 
             assertThat(blocks(folded)).noneMatch(BatchNorm.class::isInstance);
             assertThat(blocks(folded).stream().filter(FoldedConvolution.class::isInstance).count())
@@ -54,10 +55,17 @@ class BatchNormFoldingTest {
                 assertThat(blocks(folded).stream().filter(ai.djl.nn.convolutional.Conv2d.class::isInstance).count())
                         .as("convolutions without batch norm stay").isEqualTo(convolutions);
             }
-            NDArray actual = forward(folded, x, model);
-            assertThat(actual.getShape()).isEqualTo(expected.getShape());
-            float scale = expected.abs().max().getFloat();
-            assertThat(actual.sub(expected).abs().max().getFloat()).isLessThan(1e-4f * scale);
+            assertThat(blocks(folded).stream().filter(MaxPoolBlock.class::isInstance).count())
+                    .isEqualTo(blocks(TrunkFactory.embeddingNetwork(architecture, 16)).stream()
+                            .filter(MaxPoolBlock.class::isInstance).count());
+            NDArray channelsLast = model.create(x.transpose(0, 2, 3, 1).toFloatArray(),
+                    new Shape(3, size, size, channels)).transpose(0, 3, 1, 2);
+            for (NDArray fed : List.of(x, channelsLast)) {
+                NDArray actual = forward(folded, fed, model);
+                assertThat(actual.getShape()).isEqualTo(expected.getShape());
+                float scale = expected.abs().max().getFloat();
+                assertThat(actual.sub(expected).abs().max().getFloat()).isLessThan(1e-4f * scale);
+            }
         }
     }
 
