@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Side by side, in one run: PyTorch eager (Debian python3-torch / python3-torchvision, CPU) and the service's
-# two DJL paths — the DJL-built eager trunk (as served, batch normalisation folded, and as built) and the
+# two DJL paths — the DJL-built eager trunk (as served: batch normalisation folded, activations channels-last;
+# as served with NCHW activations; and as built) and the
 # TorchScript trunk traced from the PyTorch model — on
 # the default model's small CNN (32 px grey) and ResNet-18 and ResNet-50 at 224 px, batch 1 and 32, same
 # thread count, OMP_WAIT_POLICY and glibc malloc settings for both (MALLOC_ARENA_MAX=1 included).
@@ -38,12 +39,13 @@ echo "# DJL over HTTP: 1, 4, 16 concurrent single-image clients" >&2
 gawk -F'\t' '
   { rate[$2, $3, $4] = $5; ms[$2, $3, $4] = $6; key[$3 "\t" $4] = 1 }
   END {
-    print "| model | batch | PyTorch eager img/s | DJL eager img/s | DJL eager / PyTorch | unfolded / PyTorch | DJL TorchScript img/s | TorchScript / PyTorch | ms per call PyTorch / DJL eager / TorchScript |"
-    print "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
+    print "| model | batch | PyTorch eager img/s | DJL eager img/s | DJL eager / PyTorch | NCHW / PyTorch | unfolded / PyTorch | DJL TorchScript img/s | TorchScript / PyTorch | ms per call PyTorch / DJL eager / TorchScript |"
+    print "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
     n = asorti(key, keys)
     for (i = 1; i <= n; i++) { split(keys[i], k, "\t"); a = k[1]; b = k[2]; p = rate["pytorch-eager", a, b]
-      printf "| %s | %s | %.1f | %.1f | %.2f× | %.2f× | %.1f | %.2f× | %s / %s / %s |\n", a, b, p,
-        rate["djl-eager", a, b], rate["djl-eager", a, b] / p, rate["djl-eager-unfolded", a, b] / p,
+      printf "| %s | %s | %.1f | %.1f | %.2f× | %.2f× | %.2f× | %.1f | %.2f× | %s / %s / %s |\n", a, b, p,
+        rate["djl-eager", a, b], rate["djl-eager", a, b] / p, rate["djl-eager-nchw", a, b] / p,
+        rate["djl-eager-unfolded", a, b] / p,
         rate["djl-torchscript", a, b], rate["djl-torchscript", a, b] / p,
         ms["pytorch-eager", a, b], ms["djl-eager", a, b], ms["djl-torchscript", a, b] }
   }' "$OUT/embed-pytorch.tsv" "$OUT/embed-djl.tsv"

@@ -18,9 +18,14 @@ public final class TestEngine {
     }
 
     public static EngineProperties properties() {
+        return properties(Boolean.parseBoolean(System.getProperty("imagesim.engine.channels-last", "true")));
+    }
+
+    /** As {@link #properties()}, with served networks channels-last or not. */
+    public static EngineProperties properties(boolean channelsLast) {
         String cache = System.getProperty("imagesim.engine.native-cache-dir");
         return new EngineProperties(Integer.getInteger("imagesim.engine.threads", 0), cache == null ? null : Path.of(cache), true,
-                "PASSIVE", true);
+                "PASSIVE", true, channelsLast);
     }
 
     /** Prepares the offline PyTorch engine with a throw-away data directory. */

@@ -12,9 +12,10 @@ import ai.djl.translate.TranslatorContext;
 /**
  * Feeds a batch of preprocessed CHW tensors to the trunk as one NCHW array (its memory NHWC for a network
  * that runs channels-last) and returns one L2-normalised embedding per tensor. The batch crosses into the
- * engine in one copy and comes back in one, and the normalisation runs in Java: DJL's stacking batchifier spends about seven native calls per image on the way
- * in and out, which shows next to a small trunk's forward pass of a few milliseconds. Every array lives in
- * the predictor context's manager and is released when the call returns.
+ * engine in one copy and comes back in one, and the normalisation runs in Java: DJL's stacking batchifier
+ * spends about seven native calls per image on the way in and out, which shows next to a small trunk's
+ * forward pass of a few milliseconds. Every array lives in the predictor context's manager and is released
+ * when the call returns.
  */
 final class EmbeddingTranslator implements Translator<List<float[]>, float[][]> {
 

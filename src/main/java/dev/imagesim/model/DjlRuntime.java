@@ -25,6 +25,7 @@ public class DjlRuntime {
 
     private final Engine engine;
     private final IntraOpThreads intraOpThreads;
+    private final boolean channelsLast;
 
     public DjlRuntime(DataDirectory dataDirectory, EngineProperties properties) {
         Path cache = properties.nativeCacheDir() != null
@@ -41,9 +42,11 @@ public class DjlRuntime {
         String waitPolicy = NativeEnvironment.apply(properties);
         this.engine = Engine.getEngine(ENGINE);
         this.intraOpThreads = IntraOpThreads.bind();
+        this.channelsLast = properties.channelsLast();
         log.info("DJL engine {} {} ready (native cache {}, OMP_WAIT_POLICY={}, malloc tuned: {}, {} intra-op "
-                + "threads, per call adjustable: {})", engine.getEngineName(), engine.getVersion(), cache, waitPolicy,
-                properties.tuneMalloc(), intraOpThreads.total(), intraOpThreads.adjustable());
+                + "threads, per call adjustable: {}, served networks channels-last: {})", engine.getEngineName(),
+                engine.getVersion(), cache, waitPolicy, properties.tuneMalloc(), intraOpThreads.total(),
+                intraOpThreads.adjustable(), channelsLast);
     }
 
     public Engine engine() {
@@ -52,5 +55,10 @@ public class DjlRuntime {
 
     public IntraOpThreads intraOpThreads() {
         return intraOpThreads;
+    }
+
+    /** Whether DJL-built convolutional networks are served on channels-last activations. */
+    public boolean channelsLast() {
+        return channelsLast;
     }
 }

@@ -19,10 +19,12 @@ import org.springframework.validation.annotation.Validated;
  *                       leaves it alone ({@link NativeEnvironment})
  * @param tuneMalloc     keep freed native buffers for the next batch (glibc {@code mallopt}); false leaves
  *                       glibc's defaults
+ * @param channelsLast   serve DJL-built convolutional networks on channels-last activations ({@link ServingNetwork});
+ *                       false keeps NCHW
  */
 @Validated
 @ConfigurationProperties("imagesim.engine")
 public record EngineProperties(@DefaultValue("0") @Min(0) int threads, Path nativeCacheDir,
         @DefaultValue("true") boolean offline, @DefaultValue("PASSIVE") String ompWaitPolicy,
-        @DefaultValue("true") boolean tuneMalloc) {
+        @DefaultValue("true") boolean tuneMalloc, @DefaultValue("true") boolean channelsLast) {
 }

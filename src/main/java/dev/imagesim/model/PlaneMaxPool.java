@@ -71,6 +71,26 @@ final class PlaneMaxPool {
         return (int) ((long) rows * chunk / chunks);
     }
 
+    /** The maximum of columns {@code left} to {@code right} of one channel. */
+    private static float windowMax(float[] columns, int left, int right) {
+        float max = columns[left];
+        for (int column = left + 1; column < right; column++) {
+            max = Math.max(max, columns[column]);
+        }
+        return max;
+    }
+
+    /** The maxima of columns {@code left} to {@code right}, channel by channel, into {@code result} at {@code at}. */
+    private static void windowMax(float[] columns, int left, int right, int channels, float[] result, int at) {
+        System.arraycopy(columns, left * channels, result, at, channels);
+        for (int column = left + 1; column < right; column++) {
+            int source = column * channels;
+            for (int c = 0; c < channels; c++) {
+                result[at + c] = Math.max(result[at + c], columns[source + c]);
+            }
+        }
+    }
+
     /** Output rows {@code from} to {@code to}, counted over all planes. */
     private void poolRows(FloatBuffer in, FloatBuffer out, int from, int to, Rows shape) {
         int channels = shape.channels();
@@ -95,13 +115,10 @@ final class PlaneMaxPool {
             for (int x = 0; x < shape.outWidth(); x++) {
                 int left = Math.max(0, x * stride - padding);
                 int right = Math.min(shape.width(), x * stride - padding + kernel);
-                int target = x * channels;
-                System.arraycopy(columns, left * channels, result, target, channels);
-                for (int column = left + 1; column < right; column++) {
-                    int source = column * channels;
-                    for (int c = 0; c < channels; c++) {
-                        result[target + c] = Math.max(result[target + c], columns[source + c]);
-                    }
+                if (channels == 1) {
+                    result[x] = windowMax(columns, left, right);
+                } else {
+                    windowMax(columns, left, right, channels, result, x * channels);
                 }
             }
             out.put(plane * shape.outHeight() * outRowLength + y * outRowLength, result, 0, outRowLength);

@@ -18,7 +18,7 @@ import dev.imagesim.model.TrunkFactory.ResidualUnit;
  * <li>every convolution followed by a batch normalisation becomes one {@link FoldedConvolution}, and the two
  * layers' arrays are freed, as PyTorch's own inference path ({@code torch.jit.freeze}) does; measured on
  * ResNet-18 and ResNet-50 at batch 32: 5–6% less CPU time per batch;</li>
- * <li>every max pooling expects channels-last activations ({@link MaxPoolBlock#channelsLast()}), so that a
+ * <li>unless {@code imagesim.engine.channels-last} is false, every max pooling expects channels-last activations ({@link MaxPoolBlock#channelsLast()}), so that a
  * convolutional network fed a channels-last input ({@link #takesChannelsLast(Model)}) keeps that layout from end to
  * end: libtorch's convolutions then run on NHWC memory with no reorder between layers, 1.2–1.4× faster for
  * ResNet-50 at batch 32 (docs/performance.md).</li>
@@ -34,12 +34,13 @@ public final class ServingNetwork {
     private static final String INPUT_LAYOUT = "imagesim.inputLayout";
 
     /**
-     * Prepares a loaded DJL-built network for serving, in place. The MLP flattens its input at once, so it is
-     * only folded and keeps NCHW input.
+     * Prepares a loaded DJL-built network for serving, in place; {@code channelsLast} false only folds. The MLP
+     * flattens its input at once, so it is only folded and keeps NCHW input.
      */
-    static void prepare(Model model, Architecture architecture) {
-        model.setBlock(prepare(model.getBlock(), model.getNDManager()));
-        if (architecture != Architecture.MLP) {
+    static void prepare(Model model, Architecture architecture, boolean channelsLast) {
+        boolean layout = channelsLast && architecture != Architecture.MLP;
+        model.setBlock(prepare(model.getBlock(), model.getNDManager(), layout));
+        if (layout) {
             model.setProperty(INPUT_LAYOUT, "channels-last");
         }
     }
@@ -53,14 +54,17 @@ public final class ServingNetwork {
         return "channels-last".equals(model.getProperty(INPUT_LAYOUT));
     }
 
-    /** The prepared network; {@code block} must not be used afterwards. Folded arrays live in {@code manager}. */
-    static Block prepare(Block block, NDManager manager) {
-        if (block instanceof MaxPoolBlock pool) {
+    /**
+     * The prepared network, its max pooling channels-last if {@code channelsLast}; {@code block} must not be
+     * used afterwards. Folded arrays live in {@code manager}.
+     */
+    static Block prepare(Block block, NDManager manager, boolean channelsLast) {
+        if (block instanceof MaxPoolBlock pool && channelsLast) {
             return pool.channelsLast();
         }
         if (block instanceof ResidualUnit) {
-            return new ResidualUnit(block.getChildren().values().stream().map(child -> prepare(child, manager))
-                    .toList());
+            return new ResidualUnit(block.getChildren().values().stream()
+                    .map(child -> prepare(child, manager, channelsLast)).toList());
         }
         if (!(block instanceof SequentialBlock)) {
             return block;
@@ -77,7 +81,7 @@ public final class ServingNetwork {
                 norm.getParameters().values().forEach(Parameter::close);
                 i++;
             } else {
-                prepared.add(prepare(child, manager));
+                prepared.add(prepare(child, manager, channelsLast));
             }
         }
         return prepared;

@@ -33,8 +33,9 @@ import dev.imagesim.model.ModelManifest;
  * The Java side of {@code bench/embed-bench.sh}: images/s and milliseconds per call at batch 1 and 32,
  * preprocessing included, for the DJL-built eager trunk (seeded weights) and for the TorchScript trunk that
  * {@code bench/pytorch_embed_bench.py} traced from the PyTorch peer: ResNets on 224 px RGB, and the default
- * model's small CNN on 32 px grey. The eager trunk runs as served (batch normalisation folded) and as built
- * ({@code djl-eager-unfolded}). Same calls and medians as the peer, and a longer warm-up ({@link #warmUp}). Prints
+ * model's small CNN on 32 px grey. The eager trunk runs as served (batch normalisation folded, activations
+ * channels-last), as served with {@code imagesim.engine.channels-last=false} ({@code djl-eager-nchw}) and as
+ * built ({@code djl-eager-unfolded}). Same calls and medians as the peer, and a longer warm-up ({@link #warmUp}). Prints
  * {@code embed <engine> <arch> <batch> <images/s> <ms per call>}.
  */
 @Tag("benchmark")
@@ -78,6 +79,7 @@ class EmbeddingBenchmark {
         String[] archs = System.getProperty("imagesim.bench.archs", "cnn,resnet18,resnet50").split(",");
         DjlRuntime runtime = new DjlRuntime(new DataDirectory(dataDir), TestEngine.properties());
         ModelLoader loader = new ModelLoader(runtime);
+        ModelLoader nchwLoader = new ModelLoader(new DjlRuntime(new DataDirectory(dataDir), TestEngine.properties(false)));
         IntraOpThreads threads = runtime.intraOpThreads();
         for (String arch : archs) {
             Setup setup = Setup.of(arch);
@@ -89,6 +91,7 @@ class EmbeddingBenchmark {
             ModelManifest installed = seeded.installed(ModelLoader.PARAMS_FILE, null);
             ModelBundle eager = new ModelBundle(bundle, installed);
             measure("djl-eager", arch, installed, loader.loadForServing(eager), threads, setup);
+            measure("djl-eager-nchw", arch, installed, nchwLoader.loadForServing(eager), threads, setup);
             measure("djl-eager-unfolded", arch, installed, loader.load(eager), threads, setup);
             Path traced = peerDir.resolve(arch + "-torchscript");
             assumeTrue(Files.exists(traced.resolve("manifest.json")), "no TorchScript bundle at " + traced

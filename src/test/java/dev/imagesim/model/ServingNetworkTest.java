@@ -35,7 +35,8 @@ class ServingNetworkTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"RESNET18, 32, 3, 0", "RESNET50, 32, 3, 0", "CNN, 32, 1, 0", "VGG11, 32, 3, 8", "MLP, 28, 1, 0"})
+    @CsvSource({"RESNET18, 32, 3, 0", "RESNET18, 224, 3, 0", "RESNET50, 32, 3, 0", "CNN, 32, 1, 0", "VGG11, 32, 3, 8",
+            "MLP, 28, 1, 0"})
     void foldedNetworkGivesTheSameEmbeddings(Architecture architecture, int size, int channels, int convolutions) {
         try (NDManager model = NDManager.newBaseManager()) {
             Block network = TrunkFactory.embeddingNetwork(architecture, 16);
@@ -45,7 +46,7 @@ class ServingNetworkTest {
             NDArray x = model.randomNormal(input);
             NDArray expected = forward(network, x, model);
 
-            Block folded = ServingNetwork.prepare(network, model);
+            Block folded = ServingNetwork.prepare(network, model, true);
 
             assertThat(blocks(folded)).noneMatch(BatchNorm.class::isInstance);
             assertThat(blocks(folded).stream().filter(FoldedConvolution.class::isInstance).count())
