@@ -76,7 +76,7 @@ final class DjlEmbeddingModel implements EmbeddingModel, AutoCloseable {
             return helper;
         });
         EmbeddingTranslator translator = new EmbeddingTranslator(manifest.channels(), manifest.inputSize(),
-                ServingNetwork.takesChannelsLast(model));
+                images -> ServingNetwork.takesChannelsLast(model, images));
         for (int i = 0; i < poolSize; i++) {
             predictors.add(model.newPredictor(translator));
         }

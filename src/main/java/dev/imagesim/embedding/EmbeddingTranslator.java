@@ -1,6 +1,7 @@
 package dev.imagesim.embedding;
 
 import java.util.List;
+import java.util.function.IntPredicate;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -10,8 +11,8 @@ import ai.djl.translate.Translator;
 import ai.djl.translate.TranslatorContext;
 
 /**
- * Feeds a batch of preprocessed CHW tensors to the trunk as one NCHW array (its memory NHWC for a network
- * that runs channels-last) and returns one L2-normalised embedding per tensor. The batch crosses into the
+ * Feeds a batch of preprocessed CHW tensors to the trunk as one NCHW array (its memory NHWC where the network
+ * runs that batch channels-last) and returns one L2-normalised embedding per tensor. The batch crosses into the
  * engine in one copy and comes back in one, and the normalisation runs in Java: DJL's stacking batchifier
  * spends about seven native calls per image on the way in and out, which shows next to a small trunk's
  * forward pass of a few milliseconds. Every array lives in the predictor context's manager and is released
@@ -21,10 +22,10 @@ final class EmbeddingTranslator implements Translator<List<float[]>, float[][]> 
 
     private final int channels;
     private final int size;
-    private final boolean channelsLast;
+    /** Whether a batch of so many images goes in as an NCHW array whose memory is NHWC (see ServingNetwork). */
+    private final IntPredicate channelsLast;
 
-    /** {@code channelsLast}: the batch goes in as an NCHW array whose memory is NHWC (see ServingNetwork). */
-    EmbeddingTranslator(int channels, int size, boolean channelsLast) {
+    EmbeddingTranslator(int channels, int size, IntPredicate channelsLast) {
         this.channels = channels;
         this.size = size;
         this.channelsLast = channelsLast;
@@ -32,12 +33,14 @@ final class EmbeddingTranslator implements Translator<List<float[]>, float[][]> 
 
     @Override
     public NDList processInput(TranslatorContext ctx, List<float[]> tensors) {
+        int n = tensors.size();
+        boolean nhwc = channelsLast.test(n);
         int plane = size * size;
         int length = channels * plane;
-        float[] batch = new float[tensors.size() * length];
-        for (int i = 0; i < tensors.size(); i++) {
+        float[] batch = new float[n * length];
+        for (int i = 0; i < n; i++) {
             float[] tensor = tensors.get(i);
-            if (channelsLast) {
+            if (nhwc) {
                 for (int c = 0; c < channels; c++) {
                     for (int p = 0, to = i * length + c; p < plane; p++, to += channels) {
                         batch[to] = tensor[c * plane + p];
@@ -47,8 +50,7 @@ final class EmbeddingTranslator implements Translator<List<float[]>, float[][]> 
                 System.arraycopy(tensor, 0, batch, i * length, length);
             }
         }
-        int n = tensors.size();
-        return new NDList(channelsLast
+        return new NDList(nhwc
                 ? ctx.getNDManager().create(batch, new Shape(n, size, size, channels)).transpose(0, 3, 1, 2)
                 : ctx.getNDManager().create(batch, new Shape(n, channels, size, size)));
     }

@@ -16,10 +16,10 @@ import ai.djl.util.PairList;
  * when training (backward needs its indices) or off the CPU. A {@link LambdaBlock}, so that parameter
  * files keep the layout of the networks built with {@code Pool.maxPool2dBlock}.
  *
- * <p>The block pools its input in the memory layout it is told to expect: NCHW as built, channels-last in
- * a network prepared for serving ({@link #channelsLast()}, see {@link ServingNetwork}), and its output has
- * the same layout. Fed the other layout it still gives the right answer, at the cost of a copy of its input
- * (DJL cannot tell a tensor's strides).
+ * <p>The block pools its input in the memory layout it is told to expect: NCHW as built; in a network
+ * prepared for serving ({@link #channelsLast()}, see {@link ServingNetwork}) channels-last for a batch large
+ * enough for it, NCHW for a smaller one. Its output has the same layout. Fed the other layout it still gives
+ * the right answer, at the cost of a copy of its input (DJL cannot tell a tensor's strides).
  */
 final class MaxPoolBlock extends LambdaBlock {
 
@@ -43,7 +43,10 @@ final class MaxPoolBlock extends LambdaBlock {
         this.pool = new PlaneMaxPool(kernel, stride, padding);
     }
 
-    /** The same pooling for channels-last activations (an NCHW array whose memory is NHWC). */
+    /**
+     * The same pooling for channels-last activations (an NCHW array whose memory is NHWC) in a pass of as many
+     * images as {@link ServingNetwork#channelsLastFor} says, and NCHW in a smaller one.
+     */
     MaxPoolBlock channelsLast() {
         return new MaxPoolBlock(kernel, stride, padding, true);
     }
@@ -63,7 +66,7 @@ final class MaxPoolBlock extends LambdaBlock {
         int width = Math.toIntExact(shape.get(3));
         int outHeight = pool.outputSize(height);
         int outWidth = pool.outputSize(width);
-        if (!channelsLast) {
+        if (!channelsLast || !ServingNetwork.channelsLastFor(images)) {
             NDArray output = input.getManager().create(new Shape(images, channels, outHeight, outWidth));
             pool.pool(input.toByteBuffer(true).asFloatBuffer(), output.toByteBuffer(true).asFloatBuffer(),
                     images * channels, height, width, 1);

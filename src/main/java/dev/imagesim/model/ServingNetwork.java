@@ -18,10 +18,13 @@ import dev.imagesim.model.TrunkFactory.ResidualUnit;
  * <li>every convolution followed by a batch normalisation becomes one {@link FoldedConvolution}, and the two
  * layers' arrays are freed, as PyTorch's own inference path ({@code torch.jit.freeze}) does; measured on
  * ResNet-18 and ResNet-50 at batch 32: 5–6% less CPU time per batch;</li>
- * <li>unless {@code imagesim.engine.channels-last} is false, every max pooling expects channels-last activations ({@link MaxPoolBlock#channelsLast()}), so that a
- * convolutional network fed a channels-last input ({@link #takesChannelsLast(Model)}) keeps that layout from end to
- * end: libtorch's convolutions then run on NHWC memory with no reorder between layers, 1.2–1.4× faster for
- * ResNet-50 at batch 32 (docs/performance.md).</li>
+ * <li>unless {@code imagesim.engine.channels-last} is false, every max pooling takes channels-last
+ * activations from {@link #CHANNELS_LAST_FROM} images a pass on ({@link MaxPoolBlock#channelsLast()}), so that
+ * a convolutional network fed such a batch channels-last ({@link #takesChannelsLast(Model, long)}) keeps that
+ * layout from end to end: libtorch's convolutions then run on NHWC memory with no reorder between layers.
+ * Measured in one JVM against the same network on NCHW (docs/performance.md): ResNet-50 1.05–1.44× and
+ * ResNet-18 0.97–1.20× at 16 images a pass, the small CNN faster still; at 1 and 2 images a pass it was
+ * 10–15% slower, about even at 4.</li>
  * </ul>
  * The rest of the network is kept as it is.
  */
@@ -29,6 +32,9 @@ public final class ServingNetwork {
 
     private ServingNetwork() {
     }
+
+    /** Images in one forward pass from which a prepared network runs channels-last; fewer run NCHW. */
+    public static final int CHANNELS_LAST_FROM = 8;
 
     /** The model property that marks a network prepared here to be fed channels-last. */
     private static final String INPUT_LAYOUT = "imagesim.inputLayout";
@@ -46,12 +52,18 @@ public final class ServingNetwork {
     }
 
     /**
-     * Whether the model's network should be fed its input channels-last (an NCHW array whose memory is NHWC):
-     * a convolutional network prepared here. Any input gives the right answer; this one the fast one. A
-     * TorchScript module is never prepared (its own code may need NCHW memory).
+     * Whether the model's network should be fed a batch of {@code images} channels-last (an NCHW array whose
+     * memory is NHWC): a convolutional network prepared here, and a batch large enough. Any input gives the
+     * right answer; this one the fast one. A TorchScript module is never prepared (its own code may need NCHW
+     * memory).
      */
-    public static boolean takesChannelsLast(Model model) {
-        return "channels-last".equals(model.getProperty(INPUT_LAYOUT));
+    public static boolean takesChannelsLast(Model model, long images) {
+        return "channels-last".equals(model.getProperty(INPUT_LAYOUT)) && channelsLastFor(images);
+    }
+
+    /** Whether a prepared network runs a pass of {@code images} channels-last. */
+    static boolean channelsLastFor(long images) {
+        return images >= CHANNELS_LAST_FROM;
     }
 
     /**

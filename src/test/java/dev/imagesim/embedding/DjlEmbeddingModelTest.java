@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -19,6 +20,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import ai.djl.Model;
 
 import dev.imagesim.DataDirectory;
 import dev.imagesim.TestEngine;
@@ -31,6 +34,7 @@ import dev.imagesim.model.EngineProperties;
 import dev.imagesim.model.ModelBundle;
 import dev.imagesim.model.ModelLoader;
 import dev.imagesim.model.ModelManifest;
+import dev.imagesim.model.ServingNetwork;
 
 class DjlEmbeddingModelTest {
 
@@ -93,6 +97,29 @@ class DjlEmbeddingModelTest {
             assertThat(Distance.COSINE.between(alone, together[i])).isLessThan(1e-4f);
         }
         assertThat(Distance.COSINE.between(together[0], together[1])).isGreaterThan(1e-3f);
+    }
+
+    /** A pass of enough images runs channels-last, a single image NCHW: the embeddings are the same. */
+    @Test
+    void aPassRunChannelsLastGivesTheEmbeddingsOfImagesRunAlone() throws Exception {
+        ModelManifest manifest = model.manifest();
+        Path bundleDir = dataDir.resolve("bundle");
+        List<BufferedImage> images = new ArrayList<>();
+        for (int i = 0; i < ServingNetwork.CHANNELS_LAST_FROM; i++) {
+            images.add(TestImages.shape(ShapeKind.values()[i % ShapeKind.values().length],
+                    new Color(30 * i, 255 - 20 * i, 90), 64, i % 4));
+        }
+        Model loaded = loader.loadForServing(new ModelBundle(bundleDir, manifest));
+        assertThat(ServingNetwork.takesChannelsLast(loaded, images.size())).isTrue();
+        assertThat(ServingNetwork.takesChannelsLast(loaded, 1)).isFalse();
+        try (DjlEmbeddingModel onePass = new DjlEmbeddingModel(manifest, loaded, runtime.intraOpThreads(), 1, 32,
+                null)) {
+            float[][] together = onePass.embed(images);
+            for (int i = 0; i < images.size(); i++) {
+                float[] alone = onePass.embed(List.of(images.get(i)))[0];
+                assertThat(Distance.COSINE.between(alone, together[i])).isLessThan(1e-4f);
+            }
+        }
     }
 
     @Test

@@ -20,7 +20,8 @@ import dev.imagesim.TestEngine;
 /**
  * The Java max pooling of inference gives libtorch's result exactly: every window shape the trunks use and
  * a few they do not, odd and non-square planes, NaN (which wins in both), inputs that are views, and the
- * channels-last pooling of served networks, fed channels-last memory (a view of NHWC) or NCHW.
+ * channels-last pooling of served networks, fed channels-last memory (a view of NHWC) or NCHW, in batches
+ * smaller than the channels-last threshold (pooled NCHW) and not.
  */
 class MaxPoolBlockTest {
 
@@ -45,6 +46,13 @@ class MaxPoolBlockTest {
             MaxPoolBlock channelsLast = block.channelsLast();
             assertThat(forward(channelsLast, view, false)).containsExactly(forward(block, view, true));
             assertThat(forward(channelsLast, input, false)).containsExactly(expected);
+            int images = ServingNetwork.CHANNELS_LAST_FROM;
+            NDArray batch = manager.randomNormal(new Shape(images, height, width, 5)).transpose(0, 3, 1, 2);
+            batch.set(new NDIndex("1, 2, 0, 0"), Float.NaN);
+            float[] pooled = forward(block, batch, true);
+            assertThat(forward(channelsLast, batch, false)).containsExactly(pooled);
+            NDArray nchw = manager.create(batch.toFloatArray(), batch.getShape());
+            assertThat(forward(channelsLast, nchw, false)).containsExactly(pooled);
         }
     }
 

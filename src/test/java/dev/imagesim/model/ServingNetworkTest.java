@@ -40,7 +40,8 @@ class ServingNetworkTest {
     void foldedNetworkGivesTheSameEmbeddings(Architecture architecture, int size, int channels, int convolutions) {
         try (NDManager model = NDManager.newBaseManager()) {
             Block network = TrunkFactory.embeddingNetwork(architecture, 16);
-            Shape input = new Shape(3, channels, size, size);
+            int images = ServingNetwork.CHANNELS_LAST_FROM;
+            Shape input = new Shape(images, channels, size, size);
             network.initialize(model, DataType.FLOAT32, input);
             randomiseStatistics(network, model);
             NDArray x = model.randomNormal(input);
@@ -60,7 +61,7 @@ class ServingNetworkTest {
                     .isEqualTo(blocks(TrunkFactory.embeddingNetwork(architecture, 16)).stream()
                             .filter(MaxPoolBlock.class::isInstance).count());
             NDArray channelsLast = model.create(x.transpose(0, 2, 3, 1).toFloatArray(),
-                    new Shape(3, size, size, channels)).transpose(0, 3, 1, 2);
+                    new Shape(images, size, size, channels)).transpose(0, 3, 1, 2);
             for (NDArray fed : List.of(x, channelsLast)) {
                 NDArray actual = forward(folded, fed, model);
                 assertThat(actual.getShape()).isEqualTo(expected.getShape());
