@@ -129,7 +129,7 @@ class EmbeddingBenchmark {
      * passed: the peer has no JIT, but the Java around the engine runs interpreted until C2 has compiled it,
      * and a median of a few hundred short calls can fall inside that.
      */
-    private static void warmUp(DjlEmbeddingModel model, List<BufferedImage> images, int batch) {
+    static void warmUp(DjlEmbeddingModel model, List<BufferedImage> images, int batch) {
         long until = System.nanoTime() + Long.getLong("imagesim.bench.warmup-seconds", 5) * 1_000_000_000L;
         timed(model, images, batch, 2);
         while (System.nanoTime() < until) {
@@ -137,7 +137,7 @@ class EmbeddingBenchmark {
         }
     }
 
-    private static double[] timed(DjlEmbeddingModel model, List<BufferedImage> images, int batch, int calls) {
+    static double[] timed(DjlEmbeddingModel model, List<BufferedImage> images, int batch, int calls) {
         double[] seconds = new double[calls];
         for (int i = 0; i < calls; i++) {
             List<BufferedImage> chosen = new ArrayList<>(batch);
