@@ -43,6 +43,9 @@ done
 gawk -F'\t' -v a="$A" -v b="$B" '
   function median(list,    n, v) { n = split(list, v, " "); asort(v)
                                    return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2 }
+  # "img/s | ratio to PyTorch (the rounds)" of one side, or dashes for an engine that side does not have
+  function side(s, k) { if (rate[s, k] == "") { onlyIn[k] = 1; return "— | —" }
+                        return sprintf("%.1f | %.2f× (%s)", median(rate[s, k]), median(ratio[s, k]), substr(ratio[s, k], 2)) }
   $2 == "peer" { peer[$1, $5, $6] = $7; peers[$5, $6] = peers[$5, $6] " " $7; next }
   { key = $4 "\t" $5 "\t" $6; keys[key] = 1; rate[$2, key] = rate[$2, key] " " $7
     ratio[$2, key] = ratio[$2, key] " " sprintf("%.2f", $7 / peer[$1, $5, $6]) }
@@ -51,7 +54,7 @@ gawk -F'\t' -v a="$A" -v b="$B" '
     print "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
     n = asorti(keys, sorted)
     for (i = 1; i <= n; i++) { k = sorted[i]; split(k, f, "\t")
-      printf "| %s | %s | %s | %.1f | %.1f | %.2f× (%s) | %.1f | %.2f× (%s) | %.2f× |\n", f[1], f[2], f[3],
-        median(peers[f[2], f[3]]), median(rate["A", k]), median(ratio["A", k]), substr(ratio["A", k], 2),
-        median(rate["B", k]), median(ratio["B", k]), substr(ratio["B", k], 2), median(rate["B", k]) / median(rate["A", k]) }
+      printf "| %s | %s | %s | %.1f | %s | %s | %s |\n", f[1], f[2], f[3], median(peers[f[2], f[3]]),
+        side("A", k), side("B", k),
+        (k in onlyIn) ? "—" : sprintf("%.2f×", median(rate["B", k]) / median(rate["A", k])) }
   }' "$OUT/runs.tsv"

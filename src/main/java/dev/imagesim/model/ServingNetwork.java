@@ -22,9 +22,9 @@ import dev.imagesim.model.TrunkFactory.ResidualUnit;
  * activations from {@link #CHANNELS_LAST_FROM} images a pass on ({@link MaxPoolBlock#channelsLast()}), so that
  * a convolutional network fed such a batch channels-last ({@link #takesChannelsLast(Model, long)}) keeps that
  * layout from end to end: libtorch's convolutions then run on NHWC memory with no reorder between layers.
- * Measured in one JVM against the same network on NCHW (docs/performance.md): ResNet-50 1.05–1.44× and
- * ResNet-18 0.97–1.20× at 16 images a pass, the small CNN faster still; at 1 and 2 images a pass it was
- * 10–15% slower, about even at 4.</li>
+ * Measured in one JVM against the same network on NCHW (docs/performance.md), medians: ResNet-50 1.12×,
+ * ResNet-18 1.06× and the small CNN 1.20× at 16 images a pass; at 1 and 2 images a pass 4–12% slower,
+ * about even at 4.</li>
  * </ul>
  * The rest of the network is kept as it is.
  */
