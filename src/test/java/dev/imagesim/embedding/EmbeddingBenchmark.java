@@ -48,9 +48,15 @@ class EmbeddingBenchmark {
             return arch.equals("cnn") ? new Setup(32, 1, 64, 300, 30) : new Setup(224, 3, 128, 30, 3);
         }
 
-        ModelManifest seededManifest(String arch) {
-            return DjlEmbeddingModelTest.manifest(Architecture.valueOf(arch.toUpperCase()), size, channels, dim)
-                    .validated();
+        /** Seeded weights for {@code arch} written into {@code directory}: the installed bundle. */
+        ModelBundle seededBundle(String arch, Path directory, ModelLoader loader) throws IOException {
+            ModelManifest seeded = DjlEmbeddingModelTest.manifest(Architecture.valueOf(arch.toUpperCase()), size,
+                    channels, dim).validated();
+            Files.createDirectories(directory);
+            try (OutputStream out = Files.newOutputStream(directory.resolve(ModelLoader.PARAMS_FILE))) {
+                loader.writeSeededWeights(seeded, out);
+            }
+            return new ModelBundle(directory, seeded.installed(ModelLoader.PARAMS_FILE, null));
         }
 
         /** 64 images of seeded random pixels, of this setup's side. */
@@ -83,13 +89,8 @@ class EmbeddingBenchmark {
         IntraOpThreads threads = runtime.intraOpThreads();
         for (String arch : archs) {
             Setup setup = Setup.of(arch);
-            Path bundle = Files.createDirectories(dataDir.resolve(arch));
-            ModelManifest seeded = setup.seededManifest(arch);
-            try (OutputStream out = Files.newOutputStream(bundle.resolve(ModelLoader.PARAMS_FILE))) {
-                loader.writeSeededWeights(seeded, out);
-            }
-            ModelManifest installed = seeded.installed(ModelLoader.PARAMS_FILE, null);
-            ModelBundle eager = new ModelBundle(bundle, installed);
+            ModelBundle eager = setup.seededBundle(arch, dataDir.resolve(arch), loader);
+            ModelManifest installed = eager.manifest();
             measure("djl-eager", arch, installed, loader.loadForServing(eager), threads, setup);
             measure("djl-eager-nchw", arch, installed, nchwLoader.loadForServing(eager), threads, setup);
             measure("djl-eager-unfolded", arch, installed, loader.load(eager), threads, setup);

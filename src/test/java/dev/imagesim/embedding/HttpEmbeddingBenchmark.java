@@ -3,7 +3,6 @@ package dev.imagesim.embedding;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,7 +28,6 @@ import dev.imagesim.embedding.EmbeddingBenchmark.Setup;
 import dev.imagesim.model.DjlRuntime;
 import dev.imagesim.model.ModelBundle;
 import dev.imagesim.model.ModelLoader;
-import dev.imagesim.model.ModelManifest;
 
 /**
  * The embedding endpoint under concurrent clients, not a test: the service runs with each benchmarked
@@ -121,14 +119,10 @@ class HttpEmbeddingBenchmark {
 
     private Path seededBundle(String arch, Setup setup) throws IOException {
         ModelLoader loader = new ModelLoader(new DjlRuntime(new DataDirectory(dataDir), TestEngine.properties()));
-        ModelManifest seeded = setup.seededManifest(arch);
-        Path bundle = Files.createDirectories(dataDir.resolve("bundle-" + arch));
-        try (OutputStream out = Files.newOutputStream(bundle.resolve(ModelLoader.PARAMS_FILE))) {
-            loader.writeSeededWeights(seeded, out);
-        }
-        JsonMapper.builder().build().writeValue(bundle.resolve(ModelBundle.MANIFEST_FILE).toFile(),
-                seeded.installed(ModelLoader.PARAMS_FILE, null));
-        return bundle;
+        ModelBundle bundle = setup.seededBundle(arch, dataDir.resolve("bundle-" + arch), loader);
+        JsonMapper.builder().build().writeValue(bundle.directory().resolve(ModelBundle.MANIFEST_FILE).toFile(),
+                bundle.manifest());
+        return bundle.directory();
     }
 
     private static double percentile(double[] sorted, double p) {

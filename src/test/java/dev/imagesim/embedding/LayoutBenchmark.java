@@ -2,8 +2,6 @@ package dev.imagesim.embedding;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -44,13 +42,8 @@ class LayoutBenchmark {
         int rounds = Integer.getInteger("imagesim.bench.rounds", 6);
         for (String arch : System.getProperty("imagesim.bench.archs", "cnn,resnet18,resnet50").split(",")) {
             EmbeddingBenchmark.Setup setup = EmbeddingBenchmark.Setup.of(arch);
-            Path bundle = Files.createDirectories(dataDir.resolve(arch));
-            ModelManifest seeded = setup.seededManifest(arch);
-            try (OutputStream out = Files.newOutputStream(bundle.resolve(ModelLoader.PARAMS_FILE))) {
-                channelsLast.writeSeededWeights(seeded, out);
-            }
-            ModelManifest installed = seeded.installed(ModelLoader.PARAMS_FILE, null);
-            ModelBundle eager = new ModelBundle(bundle, installed);
+            ModelBundle eager = setup.seededBundle(arch, dataDir.resolve(arch), channelsLast);
+            ModelManifest installed = eager.manifest();
             List<BufferedImage> images = setup.images();
             int calls = batch == 1 ? setup.calls1() : setup.calls32();
             int predictors = runtime.intraOpThreads().total();
