@@ -2,6 +2,7 @@ package dev.imagesim.model;
 
 import java.util.List;
 
+import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
@@ -21,7 +22,7 @@ import dev.imagesim.model.TrunkFactory.ResidualUnit;
  * <li>unless {@code imagesim.engine.channels-last} is false, every max pooling takes channels-last
  * activations from {@link #CHANNELS_LAST_FROM} images a pass on ({@link MaxPoolBlock#channelsLast()}), so that
  * a convolutional network fed such a batch channels-last ({@link #takesChannelsLast(Model, long)}) keeps that
- * layout from end to end: libtorch's convolutions then run on NHWC memory with no reorder between layers.
+ * layout from end to end: libtorch's convolutions follow their input's memory format.
  * Measured in one JVM against the same network on NCHW (docs/performance.md), medians: ResNet-50 1.12×,
  * ResNet-18 1.06× and the small CNN 1.20× at 16 images a pass; at 1 and 2 images a pass 4–12% slower,
  * about even at 4.</li>
@@ -30,21 +31,23 @@ import dev.imagesim.model.TrunkFactory.ResidualUnit;
  */
 public final class ServingNetwork {
 
-    private ServingNetwork() {
-    }
-
     /** Images in one forward pass from which a prepared network runs channels-last; fewer run NCHW. */
     public static final int CHANNELS_LAST_FROM = 8;
 
     /** The model property that marks a network prepared here to be fed channels-last. */
     private static final String INPUT_LAYOUT = "imagesim.inputLayout";
 
+    private ServingNetwork() {
+    }
+
     /**
      * Prepares a loaded DJL-built network for serving, in place; {@code channelsLast} false only folds. The MLP
-     * flattens its input at once, so it is only folded and keeps NCHW input.
+     * flattens its input at once, so it is only folded and keeps NCHW input; so does a network on a GPU, where
+     * channels-last has not been measured.
      */
     static void prepare(Model model, Architecture architecture, boolean channelsLast) {
-        boolean layout = channelsLast && architecture != Architecture.MLP;
+        boolean layout = channelsLast && architecture != Architecture.MLP
+                && model.getNDManager().getDevice().equals(Device.cpu());
         model.setBlock(prepare(model.getBlock(), model.getNDManager(), layout));
         if (layout) {
             model.setProperty(INPUT_LAYOUT, "channels-last");
