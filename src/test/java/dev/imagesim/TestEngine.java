@@ -24,8 +24,8 @@ public final class TestEngine {
     /** As {@link #properties()}, with served networks channels-last or not. */
     public static EngineProperties properties(boolean channelsLast) {
         String cache = System.getProperty("imagesim.engine.native-cache-dir");
-        return new EngineProperties(Integer.getInteger("imagesim.engine.threads", 0), cache == null ? null : Path.of(cache), true,
-                "PASSIVE", true, channelsLast);
+        return new EngineProperties(Integer.getInteger("imagesim.engine.threads", 0),
+                cache == null ? null : Path.of(cache), true, "PASSIVE", true, channelsLast);
     }
 
     /** Prepares the offline PyTorch engine with a throw-away data directory. */

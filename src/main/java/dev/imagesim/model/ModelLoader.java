@@ -44,8 +44,8 @@ public class ModelLoader {
     /**
      * Loads the bundle for serving: as {@link #load}, and a DJL-built network has its batch normalisations
      * folded into the convolutions before them and, if convolutional, runs on channels-last activations
-     * unless {@code imagesim.engine.channels-last} is false ({@link ServingNetwork}). Its block no longer has the layout of {@link TrunkFactory}'s networks, so its
-     * parameters cannot be copied or saved.
+     * unless {@code imagesim.engine.channels-last} is false ({@link ServingNetwork}). Its block no longer has
+     * the layout of {@link TrunkFactory}'s networks, so its parameters cannot be copied or saved.
      */
     public Model loadForServing(ModelBundle bundle) throws IOException {
         Model model = load(bundle, false);

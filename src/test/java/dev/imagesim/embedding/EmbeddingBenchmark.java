@@ -34,9 +34,9 @@ import dev.imagesim.model.ModelManifest;
  * preprocessing included, for the DJL-built eager trunk (seeded weights) and for the TorchScript trunk that
  * {@code bench/pytorch_embed_bench.py} traced from the PyTorch peer: ResNets on 224 px RGB, and the default
  * model's small CNN on 32 px grey. The eager trunk runs as served (batch normalisation folded, activations
- * channels-last), as served with {@code imagesim.engine.channels-last=false} ({@code djl-eager-nchw}) and as
- * built ({@code djl-eager-unfolded}). Same calls and medians as the peer, and a longer warm-up ({@link #warmUp}). Prints
- * {@code embed <engine> <arch> <batch> <images/s> <ms per call>}.
+ * channels-last from 8 images a pass), as served with {@code imagesim.engine.channels-last=false}
+ * ({@code djl-eager-nchw}) and as built ({@code djl-eager-unfolded}). Same calls and medians as the peer, and a
+ * longer warm-up ({@link #warmUp}). Prints {@code embed <engine> <arch> <batch> <images/s> <ms per call>}.
  */
 @Tag("benchmark")
 class EmbeddingBenchmark {
@@ -85,7 +85,8 @@ class EmbeddingBenchmark {
         String[] archs = System.getProperty("imagesim.bench.archs", "cnn,resnet18,resnet50").split(",");
         DjlRuntime runtime = new DjlRuntime(new DataDirectory(dataDir), TestEngine.properties());
         ModelLoader loader = new ModelLoader(runtime);
-        ModelLoader nchwLoader = new ModelLoader(new DjlRuntime(new DataDirectory(dataDir), TestEngine.properties(false)));
+        ModelLoader nchwLoader = new ModelLoader(
+                new DjlRuntime(new DataDirectory(dataDir), TestEngine.properties(false)));
         IntraOpThreads threads = runtime.intraOpThreads();
         for (String arch : archs) {
             Setup setup = Setup.of(arch);
