@@ -25,7 +25,7 @@ public class DjlRuntime {
 
     private final Engine engine;
     private final IntraOpThreads intraOpThreads;
-    private final boolean channelsLast;
+    private final ChannelsLast channelsLast;
 
     public DjlRuntime(DataDirectory dataDirectory, EngineProperties properties) {
         Path cache = properties.nativeCacheDir() != null
@@ -57,8 +57,8 @@ public class DjlRuntime {
         return intraOpThreads;
     }
 
-    /** Whether DJL-built convolutional networks are served on channels-last activations. */
-    public boolean channelsLast() {
+    /** When served networks run on channels-last activations. */
+    public ChannelsLast channelsLast() {
         return channelsLast;
     }
 }

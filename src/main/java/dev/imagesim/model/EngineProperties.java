@@ -19,12 +19,14 @@ import org.springframework.validation.annotation.Validated;
  *                       leaves it alone ({@link NativeEnvironment})
  * @param tuneMalloc     keep freed native buffers for the next batch (glibc {@code mallopt}); false leaves
  *                       glibc's defaults
- * @param channelsLast   serve DJL-built convolutional networks on channels-last activations ({@link ServingNetwork});
- *                       false keeps NCHW
+ * @param channelsLast   when served convolutional networks and TorchScript modules run on channels-last
+ *                       activations: {@code auto} (default) where a probe at load finds the same outputs and no
+ *                       loss of speed, {@code always} where it finds the same outputs, {@code never}
+ *                       ({@link ChannelsLast})
  */
 @Validated
 @ConfigurationProperties("imagesim.engine")
 public record EngineProperties(@DefaultValue("0") @Min(0) int threads, Path nativeCacheDir,
         @DefaultValue("true") boolean offline, @DefaultValue("PASSIVE") String ompWaitPolicy,
-        @DefaultValue("true") boolean tuneMalloc, @DefaultValue("true") boolean channelsLast) {
+        @DefaultValue("true") boolean tuneMalloc, @DefaultValue("auto") ChannelsLast channelsLast) {
 }

@@ -43,20 +43,44 @@ public class ModelLoader {
 
     /**
      * Loads the bundle for serving: as {@link #load}, and a DJL-built network has its batch normalisations
-     * folded into the convolutions before them and, if convolutional, runs on channels-last activations
-     * unless {@code imagesim.engine.channels-last} is false ({@link ServingNetwork}). Its block no longer has
-     * the layout of {@link TrunkFactory}'s networks, so its parameters cannot be copied or saved.
+     * folded into the convolutions before them ({@link ServingNetwork}); its block no longer has the layout of
+     * {@link TrunkFactory}'s networks, so its parameters cannot be copied or saved. A convolutional network or
+     * a TorchScript module on the CPU is loaded twice, prepared to run on channels-last activations and on NCHW,
+     * and {@link ChannelsLastProbe} keeps one as {@code imagesim.engine.channels-last} says.
      */
     public Model loadForServing(ModelBundle bundle) throws IOException {
+        ChannelsLast setting = runtime.channelsLast();
+        Model channelsLast = prepared(bundle, setting != ChannelsLast.NEVER);
+        if (!ServingNetwork.takesChannelsLast(channelsLast, ServingNetwork.CHANNELS_LAST_FROM)) {
+            return channelsLast;
+        }
+        Model nchw;
+        boolean keep;
+        try {
+            nchw = prepared(bundle, false);
+        } catch (IOException | RuntimeException e) {
+            channelsLast.close();
+            throw e;
+        }
+        try {
+            keep = ChannelsLastProbe.approves(channelsLast, nchw, bundle.manifest(), setting == ChannelsLast.AUTO);
+        } catch (RuntimeException e) {
+            channelsLast.close();
+            nchw.close();
+            throw e;
+        }
+        (keep ? nchw : channelsLast).close();
+        return keep ? channelsLast : nchw;
+    }
+
+    private Model prepared(ModelBundle bundle, boolean channelsLast) throws IOException {
         Model model = load(bundle, false);
-        if (bundle.manifest().architecture() != Architecture.TORCHSCRIPT) {
-            try {
-                ServingNetwork.prepare(model, bundle.manifest().architecture(), runtime.channelsLast());
-            } catch (RuntimeException e) {
-                model.close();
-                throw new IOException("cannot prepare model " + bundle.manifest().id() + " for serving: "
-                        + e.getMessage(), e);
-            }
+        try {
+            ServingNetwork.prepare(model, bundle.manifest(), channelsLast);
+        } catch (RuntimeException e) {
+            model.close();
+            throw new IOException("cannot prepare model " + bundle.manifest().id() + " for serving: "
+                    + e.getMessage(), e);
         }
         return model;
     }

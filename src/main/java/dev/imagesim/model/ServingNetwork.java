@@ -19,13 +19,14 @@ import dev.imagesim.model.TrunkFactory.ResidualUnit;
  * <li>every convolution followed by a batch normalisation becomes one {@link FoldedConvolution}, and the two
  * layers' arrays are freed, as PyTorch's own inference path ({@code torch.jit.freeze}) does; measured on
  * ResNet-18 and ResNet-50 at batch 32: 5–6% less CPU time per batch;</li>
- * <li>unless {@code imagesim.engine.channels-last} is false, every max pooling takes channels-last
+ * <li>if prepared for channels-last, every max pooling takes channels-last
  * activations from {@link #CHANNELS_LAST_FROM} images a pass on ({@link MaxPoolBlock#channelsLast()}), so that
  * a convolutional network fed such a batch channels-last ({@link #takesChannelsLast(Model, long)}) keeps that
  * layout from end to end: libtorch's convolutions follow their input's memory format.
  * Measured in one JVM against the same network on NCHW (docs/performance.md), medians: ResNet-50 1.12×,
- * ResNet-18 1.06× and the small CNN 1.20× at 16 images a pass; at 1 and 2 images a pass 4–12% slower,
- * about even at 4.</li>
+ * ResNet-18 1.06× and the small CNN 1.20× at 16 images a pass on a Zen 4 (at 1 and 2 images a pass 4–12%
+ * slower, about even at 4), but 0.55–0.9× and wrong for the ResNets on a Zen 5: {@link ModelLoader} loads
+ * both and {@link ChannelsLastProbe} chooses.</li>
  * </ul>
  * The rest of the network is kept as it is.
  */
@@ -41,14 +42,18 @@ public final class ServingNetwork {
     }
 
     /**
-     * Prepares a loaded DJL-built network for serving, in place; {@code channelsLast} false only folds. The MLP
-     * flattens its input at once, so it is only folded and keeps NCHW input; so does a network on a GPU, where
-     * channels-last has not been measured.
+     * Prepares a loaded network for serving, in place; {@code channelsLast} false only folds. The MLP flattens
+     * its input at once, so it is only folded and keeps NCHW input; so does a network on a GPU, where
+     * channels-last has not been measured. A TorchScript module is left as it is and only marked. Whoever
+     * prepares a network channels-last checks it with {@link ChannelsLastProbe} before serving it.
      */
-    static void prepare(Model model, Architecture architecture, boolean channelsLast) {
+    static void prepare(Model model, ModelManifest manifest, boolean channelsLast) {
+        Architecture architecture = manifest.architecture();
         boolean layout = channelsLast && architecture != Architecture.MLP
                 && model.getNDManager().getDevice().equals(Device.cpu());
-        model.setBlock(prepare(model.getBlock(), model.getNDManager(), layout));
+        if (architecture != Architecture.TORCHSCRIPT) {
+            model.setBlock(prepare(model.getBlock(), model.getNDManager(), layout));
+        }
         if (layout) {
             model.setProperty(INPUT_LAYOUT, "channels-last");
         }
@@ -56,9 +61,8 @@ public final class ServingNetwork {
 
     /**
      * Whether the model's network should be fed a batch of {@code images} channels-last (an NCHW array whose
-     * memory is NHWC): a convolutional network prepared here, and a batch large enough. Any input gives the
-     * right answer; this one the fast one. A TorchScript module is never prepared (its own code may need NCHW
-     * memory).
+     * memory is NHWC): a convolutional network prepared here, and a batch large enough. Any input gives a
+     * DJL-built network the right answer; this one the fast one.
      */
     public static boolean takesChannelsLast(Model model, long images) {
         return "channels-last".equals(model.getProperty(INPUT_LAYOUT)) && channelsLastFor(images);

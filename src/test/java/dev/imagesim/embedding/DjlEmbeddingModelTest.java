@@ -20,6 +20,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import ai.djl.Model;
 
@@ -27,8 +29,10 @@ import dev.imagesim.DataDirectory;
 import dev.imagesim.TestEngine;
 import dev.imagesim.TestImages;
 import dev.imagesim.TestImages.ShapeKind;
+import dev.imagesim.TestManifests;
 import dev.imagesim.index.Distance;
 import dev.imagesim.model.Architecture;
+import dev.imagesim.model.ChannelsLast;
 import dev.imagesim.model.DjlRuntime;
 import dev.imagesim.model.EngineProperties;
 import dev.imagesim.model.ModelBundle;
@@ -49,7 +53,7 @@ class DjlEmbeddingModelTest {
     static void loadSeededCnn() throws Exception {
         runtime = new DjlRuntime(new DataDirectory(dataDir), TestEngine.properties());
         loader = new ModelLoader(runtime);
-        ModelManifest manifest = manifest(Architecture.CNN, 32, 3, 16).validated();
+        ModelManifest manifest = TestManifests.seeded(Architecture.CNN, 32, 3, 16).validated();
         Path bundleDir = Files.createDirectories(dataDir.resolve("bundle"));
         try (OutputStream out = Files.newOutputStream(bundleDir.resolve(ModelLoader.PARAMS_FILE))) {
             loader.writeSeededWeights(manifest, out);
@@ -62,13 +66,6 @@ class DjlEmbeddingModelTest {
     @AfterAll
     static void close() {
         model.close();
-    }
-
-    static ModelManifest manifest(Architecture architecture, int size, int channels, int dim) {
-        float[] mean = channels == 1 ? new float[] {0.5f} : new float[] {0.5f, 0.5f, 0.5f};
-        float[] std = channels == 1 ? new float[] {0.25f} : new float[] {0.25f, 0.25f, 0.25f};
-        return new ModelManifest("test-" + architecture.name().toLowerCase(), "test", architecture, size, size,
-                channels, mean, std, dim, Distance.COSINE, null, 7L, false, null, null, null, "test", null, null);
     }
 
     @Test
@@ -99,27 +96,61 @@ class DjlEmbeddingModelTest {
         assertThat(Distance.COSINE.between(together[0], together[1])).isGreaterThan(1e-3f);
     }
 
-    /** A pass of enough images runs channels-last, a single image NCHW: the embeddings are the same. */
+    /** A pass of enough images runs the small CNN channels-last, a single image NCHW: the embeddings agree. */
     @Test
     void aPassRunChannelsLastGivesTheEmbeddingsOfImagesRunAlone() throws Exception {
         ModelManifest manifest = model.manifest();
-        Path bundleDir = dataDir.resolve("bundle");
-        List<BufferedImage> images = new ArrayList<>();
-        for (int i = 0; i < ServingNetwork.CHANNELS_LAST_FROM; i++) {
-            images.add(TestImages.shape(ShapeKind.values()[i % ShapeKind.values().length],
-                    new Color(30 * i, 255 - 20 * i, 90), 64, i % 4));
-        }
-        Model loaded = loader.loadForServing(new ModelBundle(bundleDir, manifest));
-        assertThat(ServingNetwork.takesChannelsLast(loaded, images.size())).isTrue();
+        Model loaded = loader.loadForServing(new ModelBundle(dataDir.resolve("bundle"), manifest));
+        assertThat(ServingNetwork.takesChannelsLast(loaded, ServingNetwork.CHANNELS_LAST_FROM)).isTrue();
         assertThat(ServingNetwork.takesChannelsLast(loaded, 1)).isFalse();
         try (DjlEmbeddingModel onePass = new DjlEmbeddingModel(manifest, loaded, runtime.intraOpThreads(), 1, 32,
                 null)) {
-            float[][] together = onePass.embed(images);
-            for (int i = 0; i < images.size(); i++) {
-                float[] alone = onePass.embed(List.of(images.get(i)))[0];
-                assertThat(Distance.COSINE.between(alone, together[i])).isLessThan(1e-4f);
-            }
+            assertOnePassEmbedsAsAlone(onePass, channelsLastPass(64));
         }
+    }
+
+    /**
+     * Whichever layout the loader keeps for a network (channels-last only where its probe found the engine's
+     * channels-last kernels right on this machine: libtorch 2.5.1's 1×1 convolution was not on a Zen 5), a pass
+     * of 8 images embeds each as a single image does (NCHW). {@code auto} also times the two.
+     */
+    @ParameterizedTest
+    @CsvSource({"CNN, 32, 1, ALWAYS", "CNN, 32, 1, AUTO", "VGG11, 32, 3, ALWAYS", "RESNET18, 32, 3, ALWAYS",
+            "RESNET50, 32, 3, ALWAYS", "RESNET18, 224, 3, AUTO"})
+    void whicheverLayoutTheLoaderKeepsAPassEmbedsAsImagesAlone(Architecture architecture, int size, int channels,
+            ChannelsLast setting) throws Exception {
+        ModelManifest seeded = TestManifests.seeded(architecture, size, channels, 16).validated();
+        Path bundleDir = Files.createDirectories(dataDir.resolve("layout-" + architecture + "-" + size));
+        ModelLoader probing = new ModelLoader(new DjlRuntime(new DataDirectory(dataDir),
+                TestEngine.properties(setting)));
+        try (OutputStream out = Files.newOutputStream(bundleDir.resolve(ModelLoader.PARAMS_FILE))) {
+            probing.writeSeededWeights(seeded, out);
+        }
+        ModelManifest installed = seeded.installed(ModelLoader.PARAMS_FILE, null);
+        try (DjlEmbeddingModel onePass = new DjlEmbeddingModel(installed,
+                probing.loadForServing(new ModelBundle(bundleDir, installed)), runtime.intraOpThreads(), 1, 32,
+                null)) {
+            assertOnePassEmbedsAsAlone(onePass, channelsLastPass(size));
+        }
+    }
+
+    /** The model embeds the images in one call as it embeds each alone. */
+    static void assertOnePassEmbedsAsAlone(DjlEmbeddingModel model, List<BufferedImage> images) {
+        float[][] together = model.embed(images);
+        for (int i = 0; i < images.size(); i++) {
+            float[] alone = model.embed(List.of(images.get(i)))[0];
+            assertThat(Distance.COSINE.between(alone, together[i])).isLessThan(1e-4f);
+        }
+    }
+
+    /** As many distinct test images as a pass needs to run channels-last. */
+    static List<BufferedImage> channelsLastPass(int size) {
+        List<BufferedImage> images = new ArrayList<>();
+        for (int i = 0; i < ServingNetwork.CHANNELS_LAST_FROM; i++) {
+            images.add(TestImages.shape(ShapeKind.values()[i % ShapeKind.values().length],
+                    new Color(30 * i, 255 - 20 * i, 90), size, i % 4));
+        }
+        return images;
     }
 
     @Test
@@ -191,7 +222,7 @@ class DjlEmbeddingModelTest {
 
     @Test
     void theSameSeedGivesTheSameWeights() throws Exception {
-        ModelManifest manifest = manifest(Architecture.CNN, 32, 3, 16);
+        ModelManifest manifest = TestManifests.seeded(Architecture.CNN, 32, 3, 16);
         java.io.ByteArrayOutputStream first = new java.io.ByteArrayOutputStream();
         java.io.ByteArrayOutputStream second = new java.io.ByteArrayOutputStream();
         loader.writeSeededWeights(manifest, first);

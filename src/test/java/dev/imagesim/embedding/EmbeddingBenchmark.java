@@ -22,7 +22,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 import dev.imagesim.DataDirectory;
 import dev.imagesim.TestEngine;
+import dev.imagesim.TestManifests;
 import dev.imagesim.model.Architecture;
+import dev.imagesim.model.ChannelsLast;
 import dev.imagesim.model.DjlRuntime;
 import dev.imagesim.model.IntraOpThreads;
 import dev.imagesim.model.ModelBundle;
@@ -34,8 +36,9 @@ import dev.imagesim.model.ModelManifest;
  * preprocessing included, for the DJL-built eager trunk (seeded weights) and for the TorchScript trunk that
  * {@code bench/pytorch_embed_bench.py} traced from the PyTorch peer: ResNets on 224 px RGB, and the default
  * model's small CNN on 32 px grey. The eager trunk runs as served (batch normalisation folded, activations
- * channels-last from 8 images a pass), as served with {@code imagesim.engine.channels-last=false}
- * ({@code djl-eager-nchw}) and as built ({@code djl-eager-unfolded}). Same calls and medians as the peer, and a
+ * channels-last from 8 images a pass where the load-time probe of {@code imagesim.engine.channels-last=auto}
+ * chooses it; the TorchScript trunk too), as served with {@code never} ({@code djl-eager-nchw}) and as built
+ * ({@code djl-eager-unfolded}). Same calls and medians as the peer, and a
  * longer warm-up ({@link #warmUp}). Prints {@code embed <engine> <arch> <batch> <images/s> <ms per call>}.
  */
 @Tag("benchmark")
@@ -50,7 +53,7 @@ class EmbeddingBenchmark {
 
         /** Seeded weights for {@code arch} written into {@code directory}: the installed bundle. */
         ModelBundle seededBundle(String arch, Path directory, ModelLoader loader) throws IOException {
-            ModelManifest seeded = DjlEmbeddingModelTest.manifest(Architecture.valueOf(arch.toUpperCase()), size,
+            ModelManifest seeded = TestManifests.seeded(Architecture.valueOf(arch.toUpperCase()), size,
                     channels, dim).validated();
             Files.createDirectories(directory);
             try (OutputStream out = Files.newOutputStream(directory.resolve(ModelLoader.PARAMS_FILE))) {
@@ -83,10 +86,10 @@ class EmbeddingBenchmark {
     void djlEagerAndTorchScript() throws IOException {
         Path peerDir = Path.of(System.getProperty("imagesim.bench.torchscript-dir", "target/bench"));
         String[] archs = System.getProperty("imagesim.bench.archs", "cnn,resnet18,resnet50").split(",");
-        DjlRuntime runtime = new DjlRuntime(new DataDirectory(dataDir), TestEngine.properties());
+        DjlRuntime runtime = new DjlRuntime(new DataDirectory(dataDir), TestEngine.properties(ChannelsLast.AUTO));
         ModelLoader loader = new ModelLoader(runtime);
         ModelLoader nchwLoader = new ModelLoader(
-                new DjlRuntime(new DataDirectory(dataDir), TestEngine.properties(false)));
+                new DjlRuntime(new DataDirectory(dataDir), TestEngine.properties(ChannelsLast.NEVER)));
         IntraOpThreads threads = runtime.intraOpThreads();
         for (String arch : archs) {
             Setup setup = Setup.of(arch);

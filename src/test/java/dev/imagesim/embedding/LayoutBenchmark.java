@@ -12,13 +12,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.imagesim.DataDirectory;
 import dev.imagesim.TestEngine;
+import dev.imagesim.model.ChannelsLast;
 import dev.imagesim.model.DjlRuntime;
 import dev.imagesim.model.ModelBundle;
 import dev.imagesim.model.ModelLoader;
 import dev.imagesim.model.ModelManifest;
 
 /**
- * The served network with {@code imagesim.engine.channels-last} on against the same network off, in one JVM,
+ * The served network with {@code imagesim.engine.channels-last} {@code always} against {@code never}, in one JVM,
  * alternating: per architecture, a warm-up of each, then {@code imagesim.bench.rounds} (default 6) rounds of
  * one run each, every run the median milliseconds of its calls at {@code imagesim.bench.batch} images a call
  * (default 32). Prints {@code layout <arch> <batch> <round> <ms on> <ms off> <off / on>}. A call is split
@@ -35,9 +36,9 @@ class LayoutBenchmark {
 
     @Test
     void channelsLastAgainstNchw() throws IOException {
-        DjlRuntime runtime = new DjlRuntime(new DataDirectory(dataDir), TestEngine.properties(true));
+        DjlRuntime runtime = new DjlRuntime(new DataDirectory(dataDir), TestEngine.properties(ChannelsLast.ALWAYS));
         ModelLoader channelsLast = new ModelLoader(runtime);
-        ModelLoader nchw = new ModelLoader(new DjlRuntime(new DataDirectory(dataDir), TestEngine.properties(false)));
+        ModelLoader nchw = new ModelLoader(new DjlRuntime(new DataDirectory(dataDir), TestEngine.properties(ChannelsLast.NEVER)));
         int batch = Integer.getInteger("imagesim.bench.batch", 32);
         int rounds = Integer.getInteger("imagesim.bench.rounds", 6);
         for (String arch : System.getProperty("imagesim.bench.archs", "cnn,resnet18,resnet50").split(",")) {

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.imagesim.DataDirectory;
 import dev.imagesim.TestEngine;
+import dev.imagesim.TestManifests;
 import dev.imagesim.TestImages;
 import dev.imagesim.TestImages.ShapeKind;
 import dev.imagesim.model.Architecture;
@@ -44,7 +45,7 @@ class ServingMemoryBenchmark {
         int batch = Integer.getInteger("imagesim.bench.batch", 32);
         DjlRuntime runtime = new DjlRuntime(new DataDirectory(dataDir), TestEngine.properties());
         ModelLoader loader = new ModelLoader(runtime);
-        ModelManifest manifest = DjlEmbeddingModelTest.manifest(architecture, size, 3, 128).validated();
+        ModelManifest manifest = TestManifests.seeded(architecture, size, 3, 128).validated();
         Path bundle = Files.createDirectories(dataDir.resolve("bundle"));
         try (OutputStream out = Files.newOutputStream(bundle.resolve(ModelLoader.PARAMS_FILE))) {
             loader.writeSeededWeights(manifest, out);

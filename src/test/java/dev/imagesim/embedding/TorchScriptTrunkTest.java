@@ -6,7 +6,12 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.List;
 
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import ai.djl.Model;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -14,22 +19,34 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.imagesim.DataDirectory;
 import dev.imagesim.TestEngine;
 import dev.imagesim.TestLimits;
+import dev.imagesim.model.ChannelsLast;
 import dev.imagesim.model.DjlRuntime;
 import dev.imagesim.model.ModelBundle;
 import dev.imagesim.model.ModelLoader;
 import dev.imagesim.model.ModelManifest;
+import dev.imagesim.model.ServingNetwork;
 
-/** A TorchScript trunk exported by PyTorch embeds the probe image exactly as PyTorch did. */
+/**
+ * A TorchScript trunk exported by PyTorch embeds the probe image exactly as PyTorch did, and is served
+ * channels-last only where its load-time probe finds both layouts give the same outputs.
+ */
 class TorchScriptTrunkTest {
+
+    static JsonMapper json = JsonMapper.builder().build();
+    static Path bundleDir;
+    static ModelManifest manifest;
+    static DjlRuntime runtime;
+
+    @BeforeAll
+    static void fixture() throws Exception {
+        bundleDir = Path.of(TorchScriptTrunkTest.class.getResource("/models/tiny-torchscript/manifest.json").toURI())
+                .getParent();
+        manifest = json.readValue(bundleDir.resolve("manifest.json").toFile(), ModelManifest.class).validated();
+        runtime = new DjlRuntime(new DataDirectory(bundleDir), TestEngine.properties());
+    }
 
     @Test
     void djlReproducesThePyTorchEmbeddingOfTheFixture() throws Exception {
-        Path bundleDir = Path.of(getClass().getResource("/models/tiny-torchscript/manifest.json").toURI()).getParent();
-        JsonMapper json = JsonMapper.builder().build();
-        ModelManifest manifest = json.readValue(bundleDir.resolve("manifest.json").toFile(), ModelManifest.class)
-                .validated();
-        DjlRuntime runtime = new DjlRuntime(new DataDirectory(bundleDir), TestEngine.properties());
-        ModelLoader loader = new ModelLoader(runtime);
         DecodedImage probe;
         try (InputStream in = getClass().getResourceAsStream("/models/tiny-torchscript/probe.png")) {
             probe = new ImageDecoder(TestLimits.defaults()).decode(in.readAllBytes());
@@ -37,13 +54,52 @@ class TorchScriptTrunkTest {
         JsonNode expected = json.readTree(bundleDir.resolve("expected.json").toFile()).get("embedding");
 
         try (DjlEmbeddingModel model = new DjlEmbeddingModel(manifest,
-                loader.loadForServing(new ModelBundle(bundleDir, manifest)), runtime.intraOpThreads(), 1, 8, null)) {
+                new ModelLoader(runtime).loadForServing(new ModelBundle(bundleDir, manifest)),
+                runtime.intraOpThreads(), 1, 8, null)) {
             float[] embedding = model.embed(List.of(probe.image()))[0];
             assertThat(embedding).hasSize(16);
             for (int i = 0; i < 16; i++) {
                 assertThat((double) embedding[i]).isCloseTo(expected.get(i).asDouble(),
                         org.assertj.core.data.Offset.offset(1e-4));
             }
+        }
+    }
+
+    /** The fixture flattens with {@code flatten}, which follows the logical layout: it runs channels-last. */
+    @Test
+    void aModuleThatAgreesBothWaysRunsChannelsLast() throws Exception {
+        Model loaded = new ModelLoader(runtime).loadForServing(new ModelBundle(bundleDir, manifest));
+        assertThat(ServingNetwork.takesChannelsLast(loaded, ServingNetwork.CHANNELS_LAST_FROM)).isTrue();
+        assertThat(ServingNetwork.takesChannelsLast(loaded, 1)).isFalse();
+        try (DjlEmbeddingModel model = new DjlEmbeddingModel(manifest, loaded, runtime.intraOpThreads(), 1, 32,
+                null)) {
+            DjlEmbeddingModelTest.assertOnePassEmbedsAsAlone(model, DjlEmbeddingModelTest.channelsLastPass(32));
+        }
+    }
+
+    /**
+     * {@code view.pt} flattens with {@code view}, which fails on channels-last memory, and {@code strided.pt}
+     * with {@code as_strided}, which reads it in the wrong order without failing (make_fixtures.py): both stay
+     * on NCHW input and embed a pass as they embed each image alone.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"view.pt", "strided.pt"})
+    void aModuleThatNeedsNchwMemoryStaysOnNchw(String module) throws Exception {
+        Path probes = Path.of(getClass().getResource("/models/layout-probe/" + module).toURI()).getParent();
+        ModelManifest needsNchw = manifest.installed(module, null);
+        Model loaded = new ModelLoader(runtime).loadForServing(new ModelBundle(probes, needsNchw));
+        assertThat(ServingNetwork.takesChannelsLast(loaded, ServingNetwork.CHANNELS_LAST_FROM)).isFalse();
+        try (DjlEmbeddingModel model = new DjlEmbeddingModel(needsNchw, loaded, runtime.intraOpThreads(), 1, 32,
+                null)) {
+            DjlEmbeddingModelTest.assertOnePassEmbedsAsAlone(model, DjlEmbeddingModelTest.channelsLastPass(32));
+        }
+    }
+
+    @Test
+    void theSettingOffKeepsEveryModuleOnNchw() throws Exception {
+        DjlRuntime nchw = new DjlRuntime(new DataDirectory(bundleDir), TestEngine.properties(ChannelsLast.NEVER));
+        try (Model loaded = new ModelLoader(nchw).loadForServing(new ModelBundle(bundleDir, manifest))) {
+            assertThat(ServingNetwork.takesChannelsLast(loaded, ServingNetwork.CHANNELS_LAST_FROM)).isFalse();
         }
     }
 }

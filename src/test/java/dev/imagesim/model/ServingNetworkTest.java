@@ -24,8 +24,10 @@ import dev.imagesim.TestEngine;
 
 /**
  * Networks prepared for serving compute what the trained network computes in inference, with batch-norm
- * statistics far from the identity (so that a wrong scale, shift or epsilon shows), fed NCHW or channels-last,
- * and keep no batch normalisation.
+ * statistics far from the identity (so that a wrong scale, shift or epsilon shows), and keep no batch
+ * normalisation. Fed NCHW, in a pass too small to run channels-last: whether a pass fed channels-last gives the
+ * same depends on the engine's kernels on the machine (libtorch 2.5.1's did not on a Zen 5), so that is what
+ * the loader probes ({@code DjlEmbeddingModelTest} checks what it serves).
  */
 class ServingNetworkTest {
 
@@ -40,7 +42,7 @@ class ServingNetworkTest {
     void foldedNetworkGivesTheSameEmbeddings(Architecture architecture, int size, int channels, int convolutions) {
         try (NDManager model = NDManager.newBaseManager()) {
             Block network = TrunkFactory.embeddingNetwork(architecture, 16);
-            int images = ServingNetwork.CHANNELS_LAST_FROM;
+            int images = ServingNetwork.CHANNELS_LAST_FROM - 1;
             Shape input = new Shape(images, channels, size, size);
             network.initialize(model, DataType.FLOAT32, input);
             randomiseStatistics(network, model);
@@ -60,14 +62,10 @@ class ServingNetworkTest {
             assertThat(blocks(folded).stream().filter(MaxPoolBlock.class::isInstance).count())
                     .isEqualTo(blocks(TrunkFactory.embeddingNetwork(architecture, 16)).stream()
                             .filter(MaxPoolBlock.class::isInstance).count());
-            NDArray channelsLast = model.create(x.transpose(0, 2, 3, 1).toFloatArray(),
-                    new Shape(images, size, size, channels)).transpose(0, 3, 1, 2);
-            for (NDArray fed : List.of(x, channelsLast)) {
-                NDArray actual = forward(folded, fed, model);
-                assertThat(actual.getShape()).isEqualTo(expected.getShape());
-                float scale = expected.abs().max().getFloat();
-                assertThat(actual.sub(expected).abs().max().getFloat()).isLessThan(1e-4f * scale);
-            }
+            NDArray actual = forward(folded, x, model);
+            assertThat(actual.getShape()).isEqualTo(expected.getShape());
+            float scale = expected.abs().max().getFloat();
+            assertThat(actual.sub(expected).abs().max().getFloat()).isLessThan(1e-4f * scale);
         }
     }
 
