@@ -23,7 +23,9 @@ import dev.imagesim.model.ModelManifest;
  * alternating: per architecture, a warm-up of each, then {@code imagesim.bench.rounds} (default 6) rounds of
  * one run each, every run the median milliseconds of its calls at {@code imagesim.bench.batch} images a call
  * (default 32). Prints {@code layout <arch> <batch> <round> <ms on> <ms off> <off / on>}. A call is split
- * over the predictors as served, so a call of 32 runs as passes of 16 with two intra-op threads.
+ * over the predictors as served, so a call of 32 runs as passes of 16 with two intra-op threads. {@code always}
+ * still serves NCHW a network whose channels-last outputs the load-time probe finds wrong (the ResNets on a
+ * Zen 5): the log says so, and that row then compares NCHW with NCHW.
  *
  * <pre>OMP_WAIT_POLICY=PASSIVE MALLOC_ARENA_MAX=1 ./mvnw -Pbench test -Dtest=LayoutBenchmark \
  *   -Dimagesim.engine.threads=2 -Dimagesim.bench.archs=resnet18,resnet50 -Dimagesim.bench.batch=32</pre>
@@ -38,7 +40,8 @@ class LayoutBenchmark {
     void channelsLastAgainstNchw() throws IOException {
         DjlRuntime runtime = new DjlRuntime(new DataDirectory(dataDir), TestEngine.properties(ChannelsLast.ALWAYS));
         ModelLoader channelsLast = new ModelLoader(runtime);
-        ModelLoader nchw = new ModelLoader(new DjlRuntime(new DataDirectory(dataDir), TestEngine.properties(ChannelsLast.NEVER)));
+        ModelLoader nchw = new ModelLoader(
+                new DjlRuntime(new DataDirectory(dataDir), TestEngine.properties(ChannelsLast.NEVER)));
         int batch = Integer.getInteger("imagesim.bench.batch", 32);
         int rounds = Integer.getInteger("imagesim.bench.rounds", 6);
         for (String arch : System.getProperty("imagesim.bench.archs", "cnn,resnet18,resnet50").split(",")) {
