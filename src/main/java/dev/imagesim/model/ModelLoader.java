@@ -50,27 +50,27 @@ public class ModelLoader {
      */
     public Model loadForServing(ModelBundle bundle) throws IOException {
         ChannelsLast setting = runtime.channelsLast();
-        Model channelsLast = prepared(bundle, setting != ChannelsLast.NEVER);
-        if (!ServingNetwork.takesChannelsLast(channelsLast, ServingNetwork.CHANNELS_LAST_FROM)) {
-            return channelsLast;
+        Model candidate = prepared(bundle, setting != ChannelsLast.NEVER);
+        if (!ServingNetwork.takesChannelsLast(candidate, ServingNetwork.CHANNELS_LAST_FROM)) {
+            return candidate;
         }
         Model nchw;
         boolean keep;
         try {
             nchw = prepared(bundle, false);
         } catch (IOException | RuntimeException e) {
-            channelsLast.close();
+            candidate.close();
             throw e;
         }
         try {
-            keep = ChannelsLastProbe.approves(channelsLast, nchw, bundle.manifest(), setting == ChannelsLast.AUTO);
+            keep = ChannelsLastProbe.approves(candidate, nchw, bundle.manifest(), setting == ChannelsLast.AUTO);
         } catch (RuntimeException e) {
-            channelsLast.close();
+            candidate.close();
             nchw.close();
             throw e;
         }
-        (keep ? nchw : channelsLast).close();
-        return keep ? channelsLast : nchw;
+        (keep ? nchw : candidate).close();
+        return keep ? candidate : nchw;
     }
 
     private Model prepared(ModelBundle bundle, boolean channelsLast) throws IOException {
