@@ -1,5 +1,7 @@
 package dev.imagesim.model;
 
+import java.util.Locale;
+
 /**
  * When a served convolutional network runs on channels-last activations ({@code imagesim.engine.channels-last},
  * see {@link ServingNetwork}). Whatever the setting, a network is served channels-last only if a probe at load
@@ -17,5 +19,11 @@ public enum ChannelsLast {
     ALWAYS,
 
     /** NCHW throughout, no probe. */
-    NEVER
+    NEVER;
+
+    /** The setting as written in the configuration: {@code auto}, {@code always} or {@code never}. */
+    @Override
+    public String toString() {
+        return name().toLowerCase(Locale.ROOT);
+    }
 }

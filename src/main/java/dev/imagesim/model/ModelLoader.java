@@ -76,7 +76,7 @@ public class ModelLoader {
     private Model prepared(ModelBundle bundle, boolean channelsLast) throws IOException {
         Model model = load(bundle, false);
         try {
-            ServingNetwork.prepare(model, bundle.manifest(), channelsLast);
+            ServingNetwork.prepare(model, bundle.manifest().architecture(), channelsLast);
         } catch (RuntimeException e) {
             model.close();
             throw new IOException("cannot prepare model " + bundle.manifest().id() + " for serving: "

@@ -47,8 +47,7 @@ public final class ServingNetwork {
      * channels-last has not been measured. A TorchScript module is left as it is and only marked. Whoever
      * prepares a network channels-last checks it with {@link ChannelsLastProbe} before serving it.
      */
-    static void prepare(Model model, ModelManifest manifest, boolean channelsLast) {
-        Architecture architecture = manifest.architecture();
+    static void prepare(Model model, Architecture architecture, boolean channelsLast) {
         boolean layout = channelsLast && architecture != Architecture.MLP
                 && model.getNDManager().getDevice().equals(Device.cpu());
         if (architecture != Architecture.TORCHSCRIPT) {
