@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -53,13 +52,8 @@ class EmbeddingBenchmark {
 
         /** Seeded weights for {@code arch} written into {@code directory}: the installed bundle. */
         ModelBundle seededBundle(String arch, Path directory, ModelLoader loader) throws IOException {
-            ModelManifest seeded = TestManifests.seeded(Architecture.valueOf(arch.toUpperCase()), size,
-                    channels, dim).validated();
-            Files.createDirectories(directory);
-            try (OutputStream out = Files.newOutputStream(directory.resolve(ModelLoader.PARAMS_FILE))) {
-                loader.writeSeededWeights(seeded, out);
-            }
-            return new ModelBundle(directory, seeded.installed(ModelLoader.PARAMS_FILE, null));
+            return TestManifests.installSeeded(loader, TestManifests.seeded(Architecture.valueOf(arch.toUpperCase()),
+                    size, channels, dim).validated(), directory);
         }
 
         /** 64 images of seeded random pixels, of this setup's side. */

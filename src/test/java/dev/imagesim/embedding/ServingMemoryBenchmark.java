@@ -3,7 +3,8 @@ package dev.imagesim.embedding;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.OutputStream;
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,13 +23,14 @@ import dev.imagesim.model.Architecture;
 import dev.imagesim.model.DjlRuntime;
 import dev.imagesim.model.ModelBundle;
 import dev.imagesim.model.ModelLoader;
-import dev.imagesim.model.ModelManifest;
 
 /**
  * Peak resident memory and throughput of serving a large trunk: ResNet-50 at 224 px, batches of 32,
  * DJL-built eager blocks with seeded weights, as many predictors as the service keeps by default (one per
  * intra-op thread, so a batch runs as that many shares side by side) unless
- * {@code -Dimagesim.bench.predictors} says otherwise. Prints the process's peak RSS (VmHWM) before and after.
+ * {@code -Dimagesim.bench.predictors} says otherwise. Prints the process's peak RSS (VmHWM) before and after,
+ * and how long loading for serving took (with {@code -Dimagesim.engine.channels-last=auto} that includes the
+ * layout probe, {@code never} skips it).
  * {@code ./mvnw -Pbench test -Dtest=ServingMemoryBenchmark -Dimagesim.bench.architecture=resnet50}
  */
 @Tag("benchmark")
@@ -45,30 +47,37 @@ class ServingMemoryBenchmark {
         int batch = Integer.getInteger("imagesim.bench.batch", 32);
         DjlRuntime runtime = new DjlRuntime(new DataDirectory(dataDir), TestEngine.properties());
         ModelLoader loader = new ModelLoader(runtime);
-        ModelManifest manifest = TestManifests.seeded(architecture, size, 3, 128).validated();
-        Path bundle = Files.createDirectories(dataDir.resolve("bundle"));
-        try (OutputStream out = Files.newOutputStream(bundle.resolve(ModelLoader.PARAMS_FILE))) {
-            loader.writeSeededWeights(manifest, out);
-        }
-        ModelManifest installed = manifest.installed(ModelLoader.PARAMS_FILE, null);
+        ModelBundle bundle = TestManifests.installSeeded(loader,
+                TestManifests.seeded(architecture, size, 3, 128).validated(), dataDir.resolve("bundle"));
         List<BufferedImage> images = new ArrayList<>();
         for (int i = 0; i < batch; i++) {
             images.add(TestImages.shape(ShapeKind.values()[i % 4], new Color(i * 7919 % 0xFFFFFF), size, i % 9));
         }
         System.out.printf("serving memory: before loading, peak RSS %s%n", peakRss());
         int predictors = Integer.getInteger("imagesim.bench.predictors", runtime.intraOpThreads().total());
-        try (DjlEmbeddingModel model = new DjlEmbeddingModel(installed,
-                loader.loadForServing(new ModelBundle(bundle, installed)), runtime.intraOpThreads(), predictors, batch,
-                null)) {
-            System.out.printf("serving memory: model loaded, peak RSS %s%n", peakRss());
+        long loading = System.nanoTime();
+        try (DjlEmbeddingModel model = new DjlEmbeddingModel(bundle.manifest(), loader.loadForServing(bundle),
+                runtime.intraOpThreads(), predictors, batch, null)) {
+            System.out.printf("serving memory: model loaded in %.2f s (channels-last %s), peak RSS %s, RSS %s, %s%n",
+                    (System.nanoTime() - loading) / 1e9, runtime.channelsLast(), peakRss(), status("VmRSS"),
+                    directBuffers());
             for (int run = 0; run < 3; run++) {
                 long start = System.nanoTime();
                 model.embed(images);
                 double seconds = (System.nanoTime() - start) / 1e9;
-                System.out.printf("serving memory: %s %d px, batch %d: %.1f images/s, peak RSS %s, RSS %s%n",
-                        architecture, size, batch, batch / seconds, peakRss(), status("VmRSS"));
+                System.out.printf("serving memory: %s %d px, batch %d: %.1f images/s, peak RSS %s, RSS %s (anonymous "
+                        + "%s, files %s), %s%n", architecture, size, batch, batch / seconds, peakRss(),
+                        status("VmRSS"), status("RssAnon"), status("RssFile"), directBuffers());
             }
         }
+    }
+
+    /** Java's direct buffers: DJL keeps every array made from Java data in one until the buffer is collected. */
+    private static String directBuffers() {
+        return ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
+                .filter(pool -> pool.getName().equals("direct"))
+                .map(pool -> String.format("direct buffers %d (%d kB)", pool.getCount(), pool.getMemoryUsed() / 1024))
+                .findFirst().orElse("direct buffers ?");
     }
 
     private static String peakRss() throws IOException {
