@@ -3,7 +3,7 @@
 so the percent and ETA it reports can be held against when it really ends. Fills the collection first with
 random 128-d cosine vectors (batches of 250 through images:batch) when it does not exist. Standard library
 only. The tuning is a dry run (apply: false). Prints one line a second and, at the end, the sweep.
-    java --add-modules jdk.incubator.vector -jar target/imagesim-*.jar --server.port=8099 &
+    java --add-modules jdk.incubator.vector -XX:+ExplicitGCInvokesConcurrent -jar target/imagesim-*.jar --server.port=8099 &
     bench/tune-progress.py --url http://127.0.0.1:8099 --vectors 200000 --sample 2000 --target 0.9
 """
 import argparse

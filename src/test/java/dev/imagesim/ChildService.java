@@ -48,7 +48,9 @@ public final class ChildService implements AutoCloseable {
         ModuleLayer.boot().findModule("jdk.incubator.vector")
                 .ifPresent(vector -> command.addAll(List.of("--add-modules", vector.getName())));
         ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter("-XX:+UseTransparentHugePages"::equals).forEach(command::add); // as this JVM was started
+                .filter(option -> option.equals("-XX:+UseTransparentHugePages")
+                        || option.equals("-XX:+ExplicitGCInvokesConcurrent"))
+                .forEach(command::add); // as this JVM was started
         System.getProperties().stringPropertyNames().stream().filter(name -> name.startsWith("imagesim."))
                 .forEach(name -> command.add("-D" + name + "=" + System.getProperty(name))); // e.g. the native cache
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), ImagesimApplication.class.getName(),

@@ -39,6 +39,7 @@ class DeploymentFilesTest {
                 .contains("OMP_WAIT_POLICY=PASSIVE")
                 .contains("org.springframework.boot.loader.launch.JarLauncher")
                 .contains("\"--add-modules\", \"jdk.incubator.vector\"")
+                .contains("\"-XX:+ExplicitGCInvokesConcurrent\"")
                 .containsPattern("JAVA_TOOL_OPTIONS=\"[^\"]*-XX:\\+UseTransparentHugePages");
         assertThat(application).doesNotContainKey("server.port");
         Map<String, Object> management = map(application, "management");
