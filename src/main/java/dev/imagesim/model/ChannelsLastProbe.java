@@ -3,7 +3,6 @@ package dev.imagesim.model;
 import java.util.Arrays;
 import java.util.Random;
 
-import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -15,12 +14,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decides when a network is loaded whether it is served prepared to run channels-last or prepared to run NCHW
- * (the two loaded side by side, {@link ModelLoader#loadForServing}): one pass of
- * {@link ServingNetwork#CHANNELS_LAST_FROM} seeded random images fed channels-last to the one and NCHW to the
+ * Decides when a network is loaded whether it is served as its channels-last twin or as prepared, NCHW (the two
+ * built over the same arrays, {@link ModelLoader#loadForServing}): one pass of
+ * {@link ServingNetwork#CHANNELS_LAST_FROM} seeded random images fed channels-last to the twin and NCHW to the
  * other must give the same outputs, and under {@link ChannelsLast#AUTO} the channels-last passes must also be
- * no slower. The reference is a network of its own because a network prepared for channels-last turns an NCHW
- * pass of that size channels-last at its first pooling. Two things made the outputs differ.
+ * no slower. The reference is a block tree of its own because the twin's pooling turns an NCHW pass of that size
+ * channels-last. Two things made the outputs differ.
  * A TorchScript module's code is the user's, and code that reads an activation's memory as NCHW ({@code view},
  * {@code as_strided}) fails or answers wrong on NHWC memory. And the engine's channels-last kernels are other
  * code than its NCHW ones: on an AMD Zen 5, libtorch 2.5.1's channels-last 1×1 convolution (oneDNN 3.5.3
@@ -48,11 +47,12 @@ final class ChannelsLastProbe {
     }
 
     /**
-     * Whether {@code channelsLast} (prepared for it) is to be served rather than {@code nchw} (the same bundle
-     * prepared for NCHW): fed channels-last it runs and gives the outputs {@code nchw} gives fed NCHW and, if
-     * {@code timed}, its passes take no longer. Logs the outcome.
+     * Whether {@code channelsLast} (the twin) is to be served rather than {@code nchw} (the network as prepared):
+     * fed channels-last it runs and gives the outputs {@code nchw} gives fed NCHW and, if {@code timed}, its
+     * passes take no longer. The passes' arrays live in sub-managers of {@code model}. Logs the outcome.
      */
-    static boolean approves(Model channelsLast, Model nchw, ModelManifest manifest, boolean timed) {
+    static boolean approves(NDManager model, Block channelsLast, Block nchw, ModelManifest manifest,
+            boolean timed) {
         int images = ServingNetwork.CHANNELS_LAST_FROM;
         int channels = manifest.channels();
         int size = manifest.inputSize();
@@ -63,13 +63,13 @@ final class ChannelsLastProbe {
         }
         String network = manifest.architecture() == Architecture.TORCHSCRIPT ? "the TorchScript module"
                 : "the " + manifest.architecture() + " network";
-        try (NDManager manager = channelsLast.getNDManager().newSubManager()) {
+        try (NDManager manager = model.newSubManager()) {
             NDArray planar = manager.create(values, new Shape(images, channels, size, size));
             NDArray interleaved = manager.create(planar.transpose(0, 2, 3, 1).toFloatArray(),
                     new Shape(images, size, size, channels)).transpose(0, 3, 1, 2);
             NDList expected;
             try {
-                expected = run(nchw.getBlock(), planar, manager);
+                expected = run(nchw, planar, manager);
             } catch (RuntimeException e) {
                 log.warn("model {}: {} fails on a batch of its manifest's input ({}x{}x{}): {}", manifest.id(),
                         network, channels, size, size, firstLine(e.getMessage()));
@@ -77,7 +77,7 @@ final class ChannelsLastProbe {
             }
             String difference;
             try {
-                difference = difference(expected, run(channelsLast.getBlock(), interleaved, manager));
+                difference = difference(expected, run(channelsLast, interleaved, manager));
             } catch (RuntimeException e) {
                 difference = "fails: " + firstLine(e.getMessage());
             }
@@ -96,7 +96,7 @@ final class ChannelsLastProbe {
                         + "both ways; speed not compared)", manifest.id(), network, images);
                 return true;
             }
-            double[] millis = medianMillis(nchw.getBlock(), planar, channelsLast.getBlock(), interleaved);
+            double[] millis = medianMillis(nchw, planar, channelsLast, interleaved);
             boolean faster = millis[1] <= millis[0];
             log.info("model {}: {} runs {} from {} images a pass (a probe gave the same outputs both ways; a "
                     + "pass took {} ms NCHW and {} ms channels-last, medians of {})", manifest.id(), network,

@@ -45,9 +45,9 @@ public class ModelLoader {
      * Loads the bundle for serving: as {@link #load}, and a DJL-built network has its batch normalisations
      * folded into the convolutions before them ({@link ServingNetwork}); its block no longer has the layout of
      * {@link TrunkFactory}'s networks, so its parameters cannot be copied or saved. A convolutional network or
-     * a TorchScript module on the CPU is loaded twice, prepared to run on channels-last activations and on NCHW,
-     * and {@link ChannelsLastProbe} keeps one as {@code imagesim.engine.channels-last} says. Ends with one
-     * garbage collection, which frees the direct buffers the load left behind.
+     * a TorchScript module on the CPU also gets a channels-last twin over the same arrays, and
+     * {@link ChannelsLastProbe} decides which of the two is served, as {@code imagesim.engine.channels-last}
+     * says. Ends with one garbage collection, which frees the direct buffers the load left behind.
      */
     public Model loadForServing(ModelBundle bundle) throws IOException {
         Model served = preparedForServing(bundle);
@@ -56,53 +56,40 @@ public class ModelLoader {
     }
 
     private Model preparedForServing(ModelBundle bundle) throws IOException {
+        ModelManifest manifest = bundle.manifest();
         ChannelsLast setting = runtime.channelsLast();
-        Model candidate = prepared(bundle, setting != ChannelsLast.NEVER);
-        if (!ServingNetwork.takesChannelsLast(candidate, ServingNetwork.CHANNELS_LAST_FROM)) {
-            return candidate;
-        }
-        Model nchw;
-        boolean keep;
+        Model model = load(bundle, false);
         try {
-            nchw = prepared(bundle, false);
-        } catch (IOException | RuntimeException e) {
-            candidate.close();
-            throw e;
-        }
-        try {
-            keep = ChannelsLastProbe.approves(candidate, nchw, bundle.manifest(), setting == ChannelsLast.AUTO);
+            ServingNetwork.prepare(model, manifest.architecture());
         } catch (RuntimeException e) {
-            candidate.close();
-            nchw.close();
+            model.close();
+            throw new IOException("cannot prepare model " + manifest.id() + " for serving: " + e.getMessage(), e);
+        }
+        try {
+            if (setting != ChannelsLast.NEVER && ServingNetwork.mayRunChannelsLast(model, manifest.architecture())) {
+                Block twin = ServingNetwork.channelsLastTwin(model.getBlock());
+                if (ChannelsLastProbe.approves(model.getNDManager(), twin, model.getBlock(), manifest,
+                        setting == ChannelsLast.AUTO)) {
+                    ServingNetwork.serveChannelsLast(model, twin);
+                }
+            }
+            return model;
+        } catch (RuntimeException e) {
+            model.close();
             throw e;
         }
-        (keep ? nchw : candidate).close();
-        return keep ? candidate : nchw;
     }
 
     /**
      * DJL reads each parameter from the file into a direct buffer and keeps the array in it; only a garbage
      * collection frees such a buffer, however long ago its array was closed. Folding closes the loaded
-     * convolutions and batch normalisations (a ResNet-50's 100 MB, twice over where the probe loaded a second
-     * copy), and a quiet service may not collect for hours: one collection per load returns them at once. The
+     * convolutions and batch normalisations (a ResNet-50's 100 MB), and a quiet service may not collect for hours: one collection per load returns them at once. The
      * image, {@code spring-boot:run} and the tests start the JVM with {@code -XX:+ExplicitGCInvokesConcurrent},
      * which makes it a concurrent cycle; without it, a full collection (measured 0.21-0.26 s with a heap like
      * that of a million indexed vectors).
      */
     private static void releaseDirectBuffers() {
         System.gc();
-    }
-
-    private Model prepared(ModelBundle bundle, boolean channelsLast) throws IOException {
-        Model model = load(bundle, false);
-        try {
-            ServingNetwork.prepare(model, bundle.manifest().architecture(), channelsLast);
-        } catch (RuntimeException e) {
-            model.close();
-            throw new IOException("cannot prepare model " + bundle.manifest().id() + " for serving: "
-                    + e.getMessage(), e);
-        }
-        return model;
     }
 
     /**

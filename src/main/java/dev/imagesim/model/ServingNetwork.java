@@ -19,14 +19,14 @@ import dev.imagesim.model.TrunkFactory.ResidualUnit;
  * <li>every convolution followed by a batch normalisation becomes one {@link FoldedConvolution}, and the two
  * layers' arrays are freed, as PyTorch's own inference path ({@code torch.jit.freeze}) does; measured on
  * ResNet-18 and ResNet-50 at batch 32: 5–6% less CPU time per batch;</li>
- * <li>if prepared for channels-last, every max pooling takes channels-last
+ * <li>in its channels-last twin ({@link #channelsLastTwin}), every max pooling takes channels-last
  * activations from {@link #CHANNELS_LAST_FROM} images a pass on ({@link MaxPoolBlock#channelsLast()}), so that
  * a convolutional network fed such a batch channels-last ({@link #takesChannelsLast(Model, long)}) keeps that
  * layout from end to end: libtorch's convolutions follow their input's memory format.
  * Measured in one JVM against the same network on NCHW (docs/performance.md), medians: ResNet-50 1.12×,
  * ResNet-18 1.06× and the small CNN 1.20× at 16 images a pass on a Zen 4 (at 1 and 2 images a pass 4–12%
- * slower, about even at 4), but 0.55–0.9× and wrong for the ResNets on a Zen 5: {@link ModelLoader} loads
- * both and {@link ChannelsLastProbe} chooses.</li>
+ * slower, about even at 4), but 0.55–0.9× and wrong for the ResNets on a Zen 5: {@link ModelLoader} builds
+ * both over the same arrays and {@link ChannelsLastProbe} chooses.</li>
  * </ul>
  * The rest of the network is kept as it is.
  */
@@ -42,20 +42,50 @@ public final class ServingNetwork {
     }
 
     /**
-     * Prepares a loaded network for serving, in place; {@code channelsLast} false only folds. The MLP flattens
-     * its input at once, so it is only folded and keeps NCHW input; so does a network on a GPU, where
-     * channels-last has not been measured. A TorchScript module is left as it is and only marked. Whoever
-     * prepares a network channels-last checks it with {@link ChannelsLastProbe} before serving it.
+     * Prepares a loaded network for serving, in place: a DJL-built network is folded and keeps NCHW pooling; a
+     * TorchScript module is left as it is. {@link #channelsLastTwin} gives the channels-last version of either.
      */
-    static void prepare(Model model, Architecture architecture, boolean channelsLast) {
-        boolean layout = channelsLast && architecture != Architecture.MLP
-                && model.getNDManager().getDevice().equals(Device.cpu());
+    static void prepare(Model model, Architecture architecture) {
         if (architecture != Architecture.TORCHSCRIPT) {
-            model.setBlock(prepare(model.getBlock(), model.getNDManager(), layout));
+            model.setBlock(prepare(model.getBlock(), model.getNDManager()));
         }
-        if (layout) {
-            model.setProperty(INPUT_LAYOUT, "channels-last");
+    }
+
+    /**
+     * Whether a prepared network may run channels-last: a convolutional network on the CPU. The MLP flattens its
+     * input at once; on a GPU channels-last has not been measured.
+     */
+    static boolean mayRunChannelsLast(Model model, Architecture architecture) {
+        return architecture != Architecture.MLP && model.getNDManager().getDevice().equals(Device.cpu());
+    }
+
+    /**
+     * The prepared network with its max pooling channels-last ({@link MaxPoolBlock#channelsLast()}): the same
+     * blocks and arrays otherwise, so both can run side by side in the model's manager; a TorchScript module is
+     * its own twin (only its input's layout changes). Whoever serves it checks it with {@link ChannelsLastProbe}
+     * first ({@link #serveChannelsLast}).
+     */
+    static Block channelsLastTwin(Block prepared) {
+        if (prepared instanceof MaxPoolBlock pool) {
+            return pool.channelsLast();
         }
+        if (prepared instanceof ResidualUnit) {
+            return new ResidualUnit(prepared.getChildren().values().stream().map(ServingNetwork::channelsLastTwin)
+                    .toList());
+        }
+        if (!(prepared instanceof SequentialBlock)) {
+            return prepared;
+        }
+        SequentialBlock twin = prepared instanceof ScopedSequentialBlock ? new ScopedSequentialBlock()
+                : new SequentialBlock();
+        prepared.getChildren().values().forEach(child -> twin.add(channelsLastTwin(child)));
+        return twin;
+    }
+
+    /** Serves the model's network as its channels-last twin, fed channels-last from {@link #CHANNELS_LAST_FROM}. */
+    static void serveChannelsLast(Model model, Block twin) {
+        model.setBlock(twin);
+        model.setProperty(INPUT_LAYOUT, "channels-last");
     }
 
     /**
@@ -73,16 +103,13 @@ public final class ServingNetwork {
     }
 
     /**
-     * The prepared network, its max pooling channels-last if {@code channelsLast}; {@code block} must not be
-     * used afterwards. Folded arrays live in {@code manager}.
+     * The network with each convolution followed by a batch normalisation folded into one; {@code block} must not
+     * be used afterwards. Folded arrays live in {@code manager}.
      */
-    static Block prepare(Block block, NDManager manager, boolean channelsLast) {
-        if (block instanceof MaxPoolBlock pool && channelsLast) {
-            return pool.channelsLast();
-        }
+    static Block prepare(Block block, NDManager manager) {
         if (block instanceof ResidualUnit) {
-            return new ResidualUnit(block.getChildren().values().stream()
-                    .map(child -> prepare(child, manager, channelsLast)).toList());
+            return new ResidualUnit(block.getChildren().values().stream().map(child -> prepare(child, manager))
+                    .toList());
         }
         if (!(block instanceof SequentialBlock)) {
             return block;
@@ -99,7 +126,7 @@ public final class ServingNetwork {
                 norm.getParameters().values().forEach(Parameter::close);
                 i++;
             } else {
-                prepared.add(prepare(child, manager, channelsLast));
+                prepared.add(prepare(child, manager));
             }
         }
         return prepared;

@@ -49,7 +49,7 @@ class ServingNetworkTest {
             NDArray x = model.randomNormal(input);
             NDArray expected = forward(network, x, model);
 
-            Block folded = ServingNetwork.prepare(network, model, true);
+            Block folded = ServingNetwork.channelsLastTwin(ServingNetwork.prepare(network, model));
 
             assertThat(blocks(folded)).noneMatch(BatchNorm.class::isInstance);
             assertThat(blocks(folded).stream().filter(FoldedConvolution.class::isInstance).count())
