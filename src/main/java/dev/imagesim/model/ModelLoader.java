@@ -83,10 +83,10 @@ public class ModelLoader {
     /**
      * DJL reads each parameter from the file into a direct buffer and keeps the array in it; only a garbage
      * collection frees such a buffer, however long ago its array was closed. Folding closes the loaded
-     * convolutions and batch normalisations (a ResNet-50's 100 MB), and a quiet service may not collect for hours: one collection per load returns them at once. The
-     * image, {@code spring-boot:run} and the tests start the JVM with {@code -XX:+ExplicitGCInvokesConcurrent},
-     * which makes it a concurrent cycle; without it, a full collection (measured 0.21-0.26 s with a heap like
-     * that of a million indexed vectors).
+     * convolutions and batch normalisations (a ResNet-50's 100 MB), and a quiet service may not collect for
+     * hours: one collection per load returns them at once. The image, {@code spring-boot:run} and the tests
+     * start the JVM with {@code -XX:+ExplicitGCInvokesConcurrent}, which makes it a concurrent cycle; without
+     * it, a full collection (measured 0.21-0.26 s with a heap like that of a million indexed vectors).
      */
     private static void releaseDirectBuffers() {
         System.gc();
