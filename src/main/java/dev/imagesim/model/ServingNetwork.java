@@ -76,8 +76,7 @@ public final class ServingNetwork {
         if (!(prepared instanceof SequentialBlock)) {
             return prepared;
         }
-        SequentialBlock twin = prepared instanceof ScopedSequentialBlock ? new ScopedSequentialBlock()
-                : new SequentialBlock();
+        SequentialBlock twin = emptyLike(prepared);
         prepared.getChildren().values().forEach(child -> twin.add(channelsLastTwin(child)));
         return twin;
     }
@@ -114,8 +113,7 @@ public final class ServingNetwork {
         if (!(block instanceof SequentialBlock)) {
             return block;
         }
-        SequentialBlock prepared = block instanceof ScopedSequentialBlock ? new ScopedSequentialBlock()
-                : new SequentialBlock();
+        SequentialBlock prepared = emptyLike(block);
         List<Block> children = block.getChildren().values();
         for (int i = 0; i < children.size(); i++) {
             Block child = children.get(i);
@@ -130,5 +128,10 @@ public final class ServingNetwork {
             }
         }
         return prepared;
+    }
+
+    /** An empty sequential block of the same kind (scoped or not) as {@code block}. */
+    private static SequentialBlock emptyLike(Block block) {
+        return block instanceof ScopedSequentialBlock ? new ScopedSequentialBlock() : new SequentialBlock();
     }
 }
