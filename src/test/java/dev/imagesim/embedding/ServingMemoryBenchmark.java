@@ -4,7 +4,6 @@ import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.lang.management.BufferPoolMXBean;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -72,12 +71,9 @@ class ServingMemoryBenchmark {
         }
     }
 
-    /** Java's direct buffers: DJL keeps every array made from Java data in one until the buffer is collected. */
     private static String directBuffers() {
-        return ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
-                .filter(pool -> pool.getName().equals("direct"))
-                .map(pool -> String.format("direct buffers %d (%d kB)", pool.getCount(), pool.getMemoryUsed() / 1024))
-                .findFirst().orElse("direct buffers ?");
+        BufferPoolMXBean pool = DirectBuffers.pool();
+        return String.format("direct buffers %d (%d kB)", pool.getCount(), pool.getMemoryUsed() / 1024);
     }
 
     private static String peakRss() throws IOException {
