@@ -1,7 +1,11 @@
 package dev.imagesim.model;
 
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -25,7 +29,12 @@ import org.slf4j.LoggerFactory;
  * code than its NCHW ones: on an AMD Zen 5, libtorch 2.5.1's channels-last 1×1 convolution (oneDNN 3.5.3
  * {@code brgconv_1x1}) gave wrong values for 496, 512, 1024 or 2048 output channels (ResNet-18's and
  * ResNet-50's late stages), and its channels-last ResNets ran at 0.55× the NCHW speed there, where on a Zen 4
- * they ran at 1.06–1.12×. So the probe covers every network, and speed is measured on the machine that serves.
+ * they ran at 1.06–1.12× (and on another Zen 5, family 26 model 2, right and 1.1–1.3× faster). So the probe covers every network, and speed is measured on the machine that serves.
+ * <p>
+ * A DJL-built network runs the same kernels on the same shapes whatever its weights, so the verdict for one is
+ * kept for the life of the probe and given to the next model of the same architecture, input and embedding size
+ * (a fine-tuned copy of the default model) without passes: they take about 5 s for ResNet-50 at 224 px. A
+ * TorchScript module is code of its own and is probed every time.
  */
 final class ChannelsLastProbe {
 
@@ -38,21 +47,71 @@ final class ChannelsLastProbe {
      */
     static final float TOLERANCE = 1e-3f;
 
-    /** Timed passes each way, alternated, after the two that compare the outputs; the medians are compared. */
+    /**
+     * How long untimed passes run, alternated, before the timed ones (the two that compare the outputs count):
+     * the first passes of a small network run the Java around the engine (pooling, DJL's dispatch) before the JIT
+     * has compiled it. On a Zen 5 the small CNN's first three channels-last passes of 8 images took 9.1, 5.3 and
+     * 3.4 ms and later ones 2.4-3.5 ms, and a probe that timed those first passes kept NCHW at the start of two
+     * JVMs in three, where channels-last was 1.2-1.6x faster there. A ResNet's compared passes alone take longer.
+     */
+    static final Duration WARM_UP = Duration.ofMillis(250);
+
+    /**
+     * Timed passes each way, alternated, at least; a network whose passes are short gets as many as fit in
+     * {@link #TIMING} (up to {@link #MAX_TIMED_PASSES}), so that a spike of the shared machine does not decide.
+     * The medians are compared.
+     */
     static final int TIMED_PASSES = 3;
+
+    /** How long the timed passes run, at least. */
+    static final Duration TIMING = Duration.ofMillis(250);
+
+    private static final int MAX_TIMED_PASSES = 64;
 
     private static final long SEED = 20_261_202L;
 
-    private ChannelsLastProbe() {
+    private final boolean timed;
+    private final IntraOpThreads threads;
+    private final Map<NetworkShape, Verdict> verdicts = new ConcurrentHashMap<>();
+
+    /**
+     * A probe that also compares the two layouts' speed if {@code timed} ({@link ChannelsLast#AUTO}), on one of
+     * {@code threads}: a pass of {@link ServingNetwork#CHANNELS_LAST_FROM} images or more is served as a share of
+     * a call, on one intra-op thread when the call takes every predictor (one per thread, the default). The two
+     * layouts compare differently on two threads: the small CNN's passes of 8 were about even on a Zen 5 where
+     * its shares of 16 on one thread each ran 1.23-1.41x faster channels-last.
+     */
+    ChannelsLastProbe(boolean timed, IntraOpThreads threads) {
+        this.timed = timed;
+        this.threads = threads;
     }
 
     /**
      * Whether {@code channelsLast} (the twin) is to be served rather than {@code nchw} (the network as prepared):
-     * fed channels-last it runs and gives the outputs {@code nchw} gives fed NCHW and, if {@code timed}, its
-     * passes take no longer. The passes' arrays live in sub-managers of {@code model}. Logs the outcome.
+     * fed channels-last it runs and gives the outputs {@code nchw} gives fed NCHW and, if timed, its passes take
+     * no longer; or, for a DJL-built network, what an earlier probe of the same shape said. The passes' arrays
+     * live in sub-managers of {@code model}. Logs the outcome.
      */
-    static boolean approves(NDManager model, Block channelsLast, Block nchw, ModelManifest manifest,
-            boolean timed) {
+    boolean approves(NDManager model, Block channelsLast, Block nchw, ModelManifest manifest) {
+        if (manifest.architecture() == Architecture.TORCHSCRIPT) {
+            return probe(model, channelsLast, nchw, manifest);
+        }
+        NetworkShape shape = new NetworkShape(manifest.architecture(), manifest.channels(), manifest.inputSize(),
+                manifest.embeddingDim());
+        Verdict earlier = verdicts.get(shape);
+        if (earlier != null) {
+            log.info("model {}: the {} network runs {} from {} images a pass, as the probe of model {} (the same "
+                    + "network and input) decided", manifest.id(), manifest.architecture(),
+                    earlier.channelsLast() ? "channels-last" : "NCHW", ServingNetwork.CHANNELS_LAST_FROM,
+                    earlier.modelId());
+            return earlier.channelsLast();
+        }
+        boolean approved = probe(model, channelsLast, nchw, manifest);
+        verdicts.putIfAbsent(shape, new Verdict(manifest.id(), approved));
+        return approved;
+    }
+
+    private boolean probe(NDManager model, Block channelsLast, Block nchw, ModelManifest manifest) {
         int images = ServingNetwork.CHANNELS_LAST_FROM;
         int channels = manifest.channels();
         int size = manifest.inputSize();
@@ -67,6 +126,7 @@ final class ChannelsLastProbe {
             NDArray planar = manager.create(values, new Shape(images, channels, size, size));
             NDArray interleaved = manager.create(planar.transpose(0, 2, 3, 1).toFloatArray(),
                     new Shape(images, size, size, channels)).transpose(0, 3, 1, 2);
+            long warmingSince = System.nanoTime();
             NDList expected;
             try {
                 expected = run(nchw, planar, manager);
@@ -96,32 +156,68 @@ final class ChannelsLastProbe {
                         + "both ways; speed not compared)", manifest.id(), network, images);
                 return true;
             }
-            double[] millis = medianMillis(nchw, planar, channelsLast, interleaved);
-            boolean faster = millis[1] <= millis[0];
+            Timing timing = onOneThread(() -> {
+                while (System.nanoTime() - warmingSince < WARM_UP.toNanos()) {
+                    run(nchw, planar, null);
+                    run(channelsLast, interleaved, null);
+                }
+                return timed(nchw, planar, channelsLast, interleaved);
+            });
+            boolean faster = timing.channelsLastMillis() <= timing.nchwMillis();
             log.info("model {}: {} runs {} from {} images a pass (a probe gave the same outputs both ways; a "
                     + "pass took {} ms NCHW and {} ms channels-last, medians of {})", manifest.id(), network,
-                    faster ? "channels-last" : "NCHW", images, String.format("%.1f", millis[0]),
-                    String.format("%.1f", millis[1]), TIMED_PASSES);
+                    faster ? "channels-last" : "NCHW", images, String.format("%.1f", timing.nchwMillis()),
+                    String.format("%.1f", timing.channelsLastMillis()), timing.passes());
             return faster;
         }
     }
 
-    /** Median milliseconds of a pass of {@code nchw} and of {@code channelsLast}, the two alternated. */
-    private static double[] medianMillis(Block nchw, NDArray planar, Block channelsLast, NDArray interleaved) {
-        long[][] nanos = new long[2][TIMED_PASSES];
-        for (int pass = 0; pass < TIMED_PASSES; pass++) {
+    /** Runs {@code passes} with one intra-op thread on the calling thread, then gives it its count back. */
+    private Timing onOneThread(Supplier<Timing> passes) {
+        int before = IntraOpThreads.onThisThread();
+        threads.use(1);
+        try {
+            return passes.get();
+        } finally {
+            threads.use(before);
+        }
+    }
+
+    /** What makes two DJL-built networks run the same kernels on the same shapes. */
+    private record NetworkShape(Architecture architecture, int channels, int inputSize, int embeddingDim) {
+    }
+
+    /** A probe's outcome and the model it was made for. */
+    private record Verdict(String modelId, boolean channelsLast) {
+    }
+
+    /** Median milliseconds of a pass each way, and how many passes each median is of. */
+    private record Timing(double nchwMillis, double channelsLastMillis, int passes) {
+    }
+
+    /**
+     * Times passes of {@code nchw} and of {@code channelsLast}, alternated: {@link #TIMED_PASSES} each at least,
+     * more until {@link #TIMING} has passed.
+     */
+    private static Timing timed(Block nchw, NDArray planar, Block channelsLast, NDArray interleaved) {
+        long[][] nanos = new long[2][MAX_TIMED_PASSES];
+        long since = System.nanoTime();
+        int passes = 0;
+        while (passes < MAX_TIMED_PASSES
+                && (passes < TIMED_PASSES || System.nanoTime() - since < TIMING.toNanos())) {
             for (int layout = 0; layout < 2; layout++) {
                 long start = System.nanoTime();
                 run(layout == 0 ? nchw : channelsLast, layout == 0 ? planar : interleaved, null);
-                nanos[layout][pass] = System.nanoTime() - start;
+                nanos[layout][passes] = System.nanoTime() - start;
             }
+            passes++;
         }
         double[] medians = new double[2];
         for (int layout = 0; layout < 2; layout++) {
-            Arrays.sort(nanos[layout]);
-            medians[layout] = nanos[layout][TIMED_PASSES / 2] / 1e6;
+            Arrays.sort(nanos[layout], 0, passes);
+            medians[layout] = nanos[layout][passes / 2] / 1e6;
         }
-        return medians;
+        return new Timing(medians[0], medians[1], passes);
     }
 
     /**

@@ -81,6 +81,11 @@ public final class IntraOpThreads {
         return total;
     }
 
+    /** libtorch's intra-op thread count on the calling thread. */
+    public static int onThisThread() {
+        return JniUtils.getNumThreads();
+    }
+
     /** Whether {@link #use} can change a thread's count. */
     public boolean adjustable() {
         return openMp != null;
@@ -91,7 +96,7 @@ public final class IntraOpThreads {
      * first makes libtorch initialise the thread, which would otherwise reset the count at its first op.
      */
     public void use(int threads) {
-        if (openMp == null || JniUtils.getNumThreads() == threads) {
+        if (openMp == null || onThisThread() == threads) {
             return;
         }
         openMp.omp_set_num_threads(threads);

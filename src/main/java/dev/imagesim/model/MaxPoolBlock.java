@@ -69,12 +69,13 @@ final class MaxPoolBlock extends LambdaBlock {
         if (!channelsLast || !ServingNetwork.channelsLastFor(images)) {
             NDArray output = input.getManager().create(new Shape(images, channels, outHeight, outWidth));
             pool.pool(input.toByteBuffer(true).asFloatBuffer(), output.toByteBuffer(true).asFloatBuffer(),
-                    images * channels, height, width, 1);
+                    images * channels, height, width, 1, IntraOpThreads.onThisThread());
             return new NDList(output);
         }
         NDArray output = input.getManager().create(new Shape(images, outHeight, outWidth, channels));
         pool.pool(input.transpose(0, 2, 3, 1).toByteBuffer(true).asFloatBuffer(),
-                output.toByteBuffer(true).asFloatBuffer(), images, height, width, channels);
+                output.toByteBuffer(true).asFloatBuffer(), images, height, width, channels,
+                IntraOpThreads.onThisThread());
         return new NDList(output.transpose(0, 3, 1, 2));
     }
 }

@@ -31,9 +31,11 @@ public class ModelLoader {
     public static final String TORCHSCRIPT_FILE = "model.pt";
 
     private final DjlRuntime runtime;
+    private final ChannelsLastProbe probe;
 
     public ModelLoader(DjlRuntime runtime) {
         this.runtime = runtime;
+        this.probe = new ChannelsLastProbe(runtime.channelsLast() == ChannelsLast.AUTO, runtime.intraOpThreads());
     }
 
     /** Loads the bundle for inference; the caller owns (and closes) the returned model. */
@@ -47,7 +49,7 @@ public class ModelLoader {
      * {@link TrunkFactory}'s networks, so its parameters cannot be copied or saved. A convolutional network or
      * a TorchScript module on the CPU also gets a channels-last twin over the same arrays, and
      * {@link ChannelsLastProbe} decides which of the two is served, as {@code imagesim.engine.channels-last}
-     * says. Ends with one garbage collection, which frees the direct buffers the load left behind.
+     * says (once per DJL-built architecture, input and embedding size for the life of this loader). Ends with one garbage collection, which frees the direct buffers the load left behind.
      */
     public Model loadForServing(ModelBundle bundle) throws IOException {
         Model served = preparedForServing(bundle);
@@ -57,7 +59,6 @@ public class ModelLoader {
 
     private Model preparedForServing(ModelBundle bundle) throws IOException {
         ModelManifest manifest = bundle.manifest();
-        ChannelsLast setting = runtime.channelsLast();
         Model model = load(bundle, false);
         try {
             ServingNetwork.prepare(model, manifest.architecture());
@@ -66,10 +67,10 @@ public class ModelLoader {
             throw new IOException("cannot prepare model " + manifest.id() + " for serving: " + e.getMessage(), e);
         }
         try {
-            if (setting != ChannelsLast.NEVER && ServingNetwork.mayRunChannelsLast(model, manifest.architecture())) {
+            if (runtime.channelsLast() != ChannelsLast.NEVER
+                    && ServingNetwork.mayRunChannelsLast(model, manifest.architecture())) {
                 Block twin = ServingNetwork.channelsLastTwin(model.getBlock());
-                if (ChannelsLastProbe.approves(model.getNDManager(), twin, model.getBlock(), manifest,
-                        setting == ChannelsLast.AUTO)) {
+                if (probe.approves(model.getNDManager(), twin, model.getBlock(), manifest)) {
                     ServingNetwork.serveChannelsLast(model, twin);
                 }
             }

@@ -12,7 +12,9 @@ import java.util.stream.IntStream;
  * docs/performance.md). Each output row is the column-wise maximum of its window's input rows, then the
  * maximum over each window of that, channel by channel; the padding takes no part (as PyTorch's implicit
  * −∞ padding), and NaN wins as in PyTorch. The output rows of a large input are shared out over the common
- * fork-join pool and the calling thread.
+ * fork-join pool and the calling thread when the caller has more than one intra-op thread, as libtorch's ops on
+ * that thread would be: a share of an embedding call that runs on one thread, beside the call's other shares
+ * on the other cores, pools alone.
  */
 final class PlaneMaxPool {
 
@@ -41,9 +43,9 @@ final class PlaneMaxPool {
     /**
      * Pools {@code planes} planes of {@code height × width} pixels of {@code channels} interleaved values
      * from {@code in} into {@code out}, both dense: NCHW is {@code N·C} planes of one channel, NHWC {@code N}
-     * planes of {@code C}.
+     * planes of {@code C}. A large input is pooled {@code threads} ways at most.
      */
-    void pool(FloatBuffer in, FloatBuffer out, int planes, int height, int width, int channels) {
+    void pool(FloatBuffer in, FloatBuffer out, int planes, int height, int width, int channels, int threads) {
         int outHeight = outputSize(height);
         int outWidth = outputSize(width);
         if (outHeight < 1 || outWidth < 1) {
@@ -52,8 +54,8 @@ final class PlaneMaxPool {
         }
         Rows rows = new Rows(height, width, channels, outHeight, outWidth);
         int total = planes * outHeight;
-        int chunks = (long) planes * height * width * channels < PARALLEL_FROM ? 1
-                : Math.min(total, 4 * Runtime.getRuntime().availableProcessors());
+        int chunks = threads <= 1 || (long) planes * height * width * channels < PARALLEL_FROM ? 1
+                : Math.min(total, 4 * threads);
         if (chunks == 1) {
             poolRows(in, out, 0, total, rows);
         } else {
