@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * code than its NCHW ones: on an AMD Zen 5, libtorch 2.5.1's channels-last 1×1 convolution (oneDNN 3.5.3
  * {@code brgconv_1x1}) gave wrong values for 496, 512, 1024 or 2048 output channels (ResNet-18's and
  * ResNet-50's late stages), and its channels-last ResNets ran at 0.55× the NCHW speed there, where on a Zen 4
- * they ran at 1.06–1.12× (and on another Zen 5, family 26 model 2, right and 1.1–1.3× faster). So the probe covers every network, and speed is measured on the machine that serves.
+ * they ran at 1.06–1.12× (and on another Zen 5, family 26 model 2, right and 1.1–1.3× faster). So the probe
+ * covers every network, and speed is measured on the machine that serves.
  * <p>
  * A DJL-built network runs the same kernels on the same shapes whatever its weights, so the verdict for one is
  * kept for the life of the probe and given to the next model of the same architecture, input and embedding size

@@ -49,7 +49,8 @@ public class ModelLoader {
      * {@link TrunkFactory}'s networks, so its parameters cannot be copied or saved. A convolutional network or
      * a TorchScript module on the CPU also gets a channels-last twin over the same arrays, and
      * {@link ChannelsLastProbe} decides which of the two is served, as {@code imagesim.engine.channels-last}
-     * says (once per DJL-built architecture, input and embedding size for the life of this loader). Ends with one garbage collection, which frees the direct buffers the load left behind.
+     * says (once per DJL-built architecture, input and embedding size for the life of this loader). Ends with
+     * one garbage collection, which frees the direct buffers the load left behind.
      */
     public Model loadForServing(ModelBundle bundle) throws IOException {
         Model served = preparedForServing(bundle);
