@@ -25,8 +25,8 @@ import dev.imagesim.model.TrunkFactory.ResidualUnit;
  * layout from end to end: libtorch's convolutions follow their input's memory format.
  * Measured in one JVM against the same network on NCHW (docs/performance.md), medians: ResNet-50 1.12×,
  * ResNet-18 1.06× and the small CNN 1.20× at 16 images a pass on a Zen 4 (at 1 and 2 images a pass 4–12%
- * slower, about even at 4), but 0.55–0.9× and wrong for the ResNets on a Zen 5: {@link ModelLoader} builds
- * both over the same arrays and {@link ChannelsLastProbe} chooses.</li>
+ * slower, about even at 4), but 0.55–0.9× and wrong for the ResNets on one Zen 5 (right and 1.1–1.3× on
+ * another): {@link ModelLoader} builds both over the same arrays and {@link ChannelsLastProbe} chooses.</li>
  * </ul>
  * The rest of the network is kept as it is.
  */
