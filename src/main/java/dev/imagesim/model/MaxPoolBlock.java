@@ -66,16 +66,16 @@ final class MaxPoolBlock extends LambdaBlock {
         int width = Math.toIntExact(shape.get(3));
         int outHeight = pool.outputSize(height);
         int outWidth = pool.outputSize(width);
+        int threads = IntraOpThreads.onThisThread();
         if (!channelsLast || !ServingNetwork.channelsLastFor(images)) {
             NDArray output = input.getManager().create(new Shape(images, channels, outHeight, outWidth));
             pool.pool(input.toByteBuffer(true).asFloatBuffer(), output.toByteBuffer(true).asFloatBuffer(),
-                    images * channels, height, width, 1, IntraOpThreads.onThisThread());
+                    images * channels, height, width, 1, threads);
             return new NDList(output);
         }
         NDArray output = input.getManager().create(new Shape(images, outHeight, outWidth, channels));
         pool.pool(input.transpose(0, 2, 3, 1).toByteBuffer(true).asFloatBuffer(),
-                output.toByteBuffer(true).asFloatBuffer(), images, height, width, channels,
-                IntraOpThreads.onThisThread());
+                output.toByteBuffer(true).asFloatBuffer(), images, height, width, channels, threads);
         return new NDList(output.transpose(0, 3, 1, 2));
     }
 }
