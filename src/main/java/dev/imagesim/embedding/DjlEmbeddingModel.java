@@ -161,6 +161,15 @@ final class DjlEmbeddingModel implements EmbeddingModel, AutoCloseable {
     }
 
     /**
+     * Intra-op threads a pass of {@link ServingNetwork#CHANNELS_LAST_FROM} images gets when all {@code poolSize}
+     * predictors run (a call of many images takes them all): what the layout probe times the network on at load.
+     */
+    static int passThreads(int engineThreads, int poolSize, ModelManifest manifest) {
+        return threadsFor(engineThreads, poolSize, ServingNetwork.CHANNELS_LAST_FROM,
+                manifest.channels() * manifest.inputSize() * manifest.inputSize());
+    }
+
+    /**
      * Intra-op threads for one share: an even part of the engine's threads among the predictors running
      * (never fewer than one), and no more than one per {@link #VALUES_PER_THREAD} input values, because
      * splitting a small input costs more than it saves (the default model's 32 px CNN at batch 1: 856–1,535

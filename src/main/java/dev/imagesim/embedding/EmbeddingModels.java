@@ -6,6 +6,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.annotation.PreDestroy;
 
+import ai.djl.Model;
+
 import org.springframework.stereotype.Component;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -61,8 +63,10 @@ public class EmbeddingModels {
     private DjlEmbeddingModel load(ModelBundle bundle) {
         try {
             int predictors = properties.predictors() > 0 ? properties.predictors() : threads.total();
-            return new DjlEmbeddingModel(bundle.manifest(), loader.loadForServing(bundle), threads, predictors,
-                    properties.batchSize(), properties.microBatching() ? properties.batchWait() : null);
+            Model served = loader.loadForServing(bundle,
+                    DjlEmbeddingModel.passThreads(threads.total(), predictors, bundle.manifest()));
+            return new DjlEmbeddingModel(bundle.manifest(), served, threads, predictors, properties.batchSize(),
+                    properties.microBatching() ? properties.batchWait() : null);
         } catch (IOException e) {
             throw new ImagesimException(Kind.UNAVAILABLE, "model-load-failed", e.getMessage(), e);
         }

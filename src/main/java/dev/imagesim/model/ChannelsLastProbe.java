@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
  * <p>
  * A DJL-built network runs the same kernels on the same shapes whatever its weights, so the verdict for one is
  * kept for the life of the probe and given to the next model of the same architecture, input and embedding size
- * (a fine-tuned copy of the default model) without passes: they take about 5 s for ResNet-50 at 224 px. A
- * TorchScript module is code of its own and is probed every time.
+ * served on as many threads a pass (a fine-tuned copy of the default model) without passes: they take about 5 s
+ * for ResNet-50 at 224 px. A TorchScript module is code of its own and is probed every time.
  */
 final class ChannelsLastProbe {
 
@@ -73,14 +73,11 @@ final class ChannelsLastProbe {
 
     private final boolean timed;
     private final IntraOpThreads threads;
-    private final Map<NetworkShape, Verdict> verdicts = new ConcurrentHashMap<>();
+    private final Map<ProbedCase, Verdict> verdicts = new ConcurrentHashMap<>();
 
     /**
-     * A probe that also compares the two layouts' speed if {@code timed} ({@link ChannelsLast#AUTO}), on one of
-     * {@code threads}: a pass of {@link ServingNetwork#CHANNELS_LAST_FROM} images or more is served as a share of
-     * a call, on one intra-op thread when the call takes every predictor (one per thread, the default). The two
-     * layouts compare differently on two threads: the small CNN's passes of 8 were about even on a Zen 5 where
-     * its shares of 16 on one thread each ran 1.23-1.41x faster channels-last.
+     * A probe that also compares the two layouts' speed if {@code timed} ({@link ChannelsLast#AUTO}), with as
+     * many of {@code threads} as a served pass gets ({@link #approves}).
      */
     ChannelsLastProbe(boolean timed, IntraOpThreads threads) {
         this.timed = timed;
@@ -90,29 +87,37 @@ final class ChannelsLastProbe {
     /**
      * Whether {@code channelsLast} (the twin) is to be served rather than {@code nchw} (the network as prepared):
      * fed channels-last it runs and gives the outputs {@code nchw} gives fed NCHW and, if timed, its passes take
-     * no longer; or, for a DJL-built network, what an earlier probe of the same shape said. The passes' arrays
-     * live in sub-managers of {@code model}. Logs the outcome.
+     * no longer on {@code passThreads} intra-op threads; or, for a DJL-built network, what an earlier probe of the
+     * same network, input and thread count said. The passes' arrays live in sub-managers of {@code model}. Logs
+     * the outcome.
+     *
+     * @param passThreads the intra-op threads a served pass of {@link ServingNetwork#CHANNELS_LAST_FROM} images
+     *                    runs on: one when a call is shared out over one predictor per thread (the default), all
+     *                    of them with one predictor. The layouts compare differently on one thread and on two:
+     *                    the small CNN's passes of 8 were about even on two threads of a Zen 5 where its passes
+     *                    of 16 on one thread ran 1.23-1.41x faster channels-last.
      */
-    boolean approves(NDManager model, Block channelsLast, Block nchw, ModelManifest manifest) {
+    boolean approves(NDManager model, Block channelsLast, Block nchw, ModelManifest manifest, int passThreads) {
         if (manifest.architecture() == Architecture.TORCHSCRIPT) {
-            return probe(model, channelsLast, nchw, manifest);
+            return probe(model, channelsLast, nchw, manifest, passThreads);
         }
-        NetworkShape shape = new NetworkShape(manifest.architecture(), manifest.channels(), manifest.inputSize(),
-                manifest.embeddingDim());
-        Verdict earlier = verdicts.get(shape);
+        ProbedCase probed = new ProbedCase(manifest.architecture(), manifest.channels(), manifest.inputSize(),
+                manifest.embeddingDim(), passThreads);
+        Verdict earlier = verdicts.get(probed);
         if (earlier != null) {
             log.info("model {}: the {} network runs {} from {} images a pass, as the probe of model {} (the same "
-                    + "network and input) decided", manifest.id(), manifest.architecture(),
+                    + "network, input and threads) decided", manifest.id(), manifest.architecture(),
                     earlier.channelsLast() ? "channels-last" : "NCHW", ServingNetwork.CHANNELS_LAST_FROM,
                     earlier.modelId());
             return earlier.channelsLast();
         }
-        boolean approved = probe(model, channelsLast, nchw, manifest);
-        verdicts.putIfAbsent(shape, new Verdict(manifest.id(), approved));
+        boolean approved = probe(model, channelsLast, nchw, manifest, passThreads);
+        verdicts.putIfAbsent(probed, new Verdict(manifest.id(), approved));
         return approved;
     }
 
-    private boolean probe(NDManager model, Block channelsLast, Block nchw, ModelManifest manifest) {
+    private boolean probe(NDManager model, Block channelsLast, Block nchw, ModelManifest manifest,
+            int passThreads) {
         int images = ServingNetwork.CHANNELS_LAST_FROM;
         int channels = manifest.channels();
         int size = manifest.inputSize();
@@ -157,7 +162,7 @@ final class ChannelsLastProbe {
                         + "both ways; speed not compared)", manifest.id(), network, images);
                 return true;
             }
-            Timing timing = onOneThread(() -> {
+            Timing timing = onThreads(passThreads, () -> {
                 while (System.nanoTime() - warmingSince < WARM_UP.toNanos()) {
                     run(nchw, planar, null);
                     run(channelsLast, interleaved, null);
@@ -166,17 +171,18 @@ final class ChannelsLastProbe {
             });
             boolean faster = timing.channelsLastMillis() <= timing.nchwMillis();
             log.info("model {}: {} runs {} from {} images a pass (a probe gave the same outputs both ways; a "
-                    + "pass took {} ms NCHW and {} ms channels-last, medians of {})", manifest.id(), network,
-                    faster ? "channels-last" : "NCHW", images, String.format("%.1f", timing.nchwMillis()),
-                    String.format("%.1f", timing.channelsLastMillis()), timing.passes());
+                    + "pass took {} ms NCHW and {} ms channels-last on {} intra-op threads, medians of {})",
+                    manifest.id(), network, faster ? "channels-last" : "NCHW", images,
+                    String.format("%.1f", timing.nchwMillis()), String.format("%.1f", timing.channelsLastMillis()),
+                    passThreads, timing.passes());
             return faster;
         }
     }
 
-    /** Runs {@code passes} with one intra-op thread on the calling thread, then gives it its count back. */
-    private Timing onOneThread(Supplier<Timing> passes) {
+    /** Runs {@code passes} with {@code count} intra-op threads on the calling thread, then gives its count back. */
+    private Timing onThreads(int count, Supplier<Timing> passes) {
         int before = IntraOpThreads.onThisThread();
-        threads.use(1);
+        threads.use(count);
         try {
             return passes.get();
         } finally {
@@ -184,8 +190,9 @@ final class ChannelsLastProbe {
         }
     }
 
-    /** What makes two DJL-built networks run the same kernels on the same shapes. */
-    private record NetworkShape(Architecture architecture, int channels, int inputSize, int embeddingDim) {
+    /** What makes two DJL-built networks run the same kernels on the same shapes and threads. */
+    private record ProbedCase(Architecture architecture, int channels, int inputSize, int embeddingDim,
+            int passThreads) {
     }
 
     /** A probe's outcome and the model it was made for. */

@@ -49,16 +49,27 @@ public class ModelLoader {
      * {@link TrunkFactory}'s networks, so its parameters cannot be copied or saved. A convolutional network or
      * a TorchScript module on the CPU also gets a channels-last twin over the same arrays, and
      * {@link ChannelsLastProbe} decides which of the two is served, as {@code imagesim.engine.channels-last}
-     * says (once per DJL-built architecture, input and embedding size for the life of this loader). Ends with
-     * one garbage collection, which frees the direct buffers the load left behind.
+     * says (once per DJL-built architecture, input and embedding size and {@code passThreads} for the life of
+     * this loader). Ends with one garbage collection, which frees the direct buffers the load left behind.
+     *
+     * @param passThreads the intra-op threads a served pass of {@link ServingNetwork#CHANNELS_LAST_FROM} images
+     *                    will run on, which the probe times it on
      */
-    public Model loadForServing(ModelBundle bundle) throws IOException {
-        Model served = preparedForServing(bundle);
+    public Model loadForServing(ModelBundle bundle, int passThreads) throws IOException {
+        Model served = preparedForServing(bundle, passThreads);
         releaseDirectBuffers();
         return served;
     }
 
-    private Model preparedForServing(ModelBundle bundle) throws IOException {
+    /**
+     * {@link #loadForServing(ModelBundle, int)} for passes on one intra-op thread each: a call shared out over one
+     * predictor per thread, the default.
+     */
+    public Model loadForServing(ModelBundle bundle) throws IOException {
+        return loadForServing(bundle, 1);
+    }
+
+    private Model preparedForServing(ModelBundle bundle, int passThreads) throws IOException {
         ModelManifest manifest = bundle.manifest();
         Model model = load(bundle, false);
         try {
@@ -71,7 +82,7 @@ public class ModelLoader {
             if (runtime.channelsLast() != ChannelsLast.NEVER
                     && ServingNetwork.mayRunChannelsLast(model, manifest.architecture())) {
                 Block twin = ServingNetwork.channelsLastTwin(model.getBlock());
-                if (probe.approves(model.getNDManager(), twin, model.getBlock(), manifest)) {
+                if (probe.approves(model.getNDManager(), twin, model.getBlock(), manifest, passThreads)) {
                     ServingNetwork.serveChannelsLast(model, twin);
                 }
             }

@@ -216,6 +216,17 @@ class DjlEmbeddingModelTest {
         assertThat(DjlEmbeddingModel.threadsFor(4, 1, 128, 32 * 32)).isEqualTo(2);
     }
 
+    /** The layout probe times a pass on the threads a share of a call gets with every predictor running. */
+    @Test
+    void theProbeTimesOnTheThreadsAServedPassGets() {
+        ModelManifest resnet = TestManifests.seeded(Architecture.RESNET18, 224, 3, 64);
+        ModelManifest cnn = TestManifests.seeded(Architecture.CNN, 32, 3, 64);
+        assertThat(DjlEmbeddingModel.passThreads(2, 2, resnet)).as("one predictor per thread").isEqualTo(1);
+        assertThat(DjlEmbeddingModel.passThreads(2, 1, resnet)).as("one predictor for both threads").isEqualTo(2);
+        assertThat(DjlEmbeddingModel.passThreads(8, 2, resnet)).isEqualTo(4);
+        assertThat(DjlEmbeddingModel.passThreads(2, 1, cnn)).as("a pass too small to split").isEqualTo(1);
+    }
+
     @Test
     void concurrentCallersGetTheirOwnResults() throws Exception {
         BufferedImage red = TestImages.shape(ShapeKind.CIRCLE, Color.RED, 64, 0);

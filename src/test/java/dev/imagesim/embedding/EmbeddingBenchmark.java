@@ -85,31 +85,34 @@ class EmbeddingBenchmark {
         ModelLoader nchwLoader = new ModelLoader(
                 new DjlRuntime(new DataDirectory(dataDir), TestEngine.properties(ChannelsLast.NEVER)));
         IntraOpThreads threads = runtime.intraOpThreads();
+        int predictors = Integer.getInteger("imagesim.bench.predictors", threads.total());
         for (String arch : archs) {
             Setup setup = Setup.of(arch);
             ModelBundle eager = setup.seededBundle(arch, dataDir.resolve(arch), loader);
             ModelManifest installed = eager.manifest();
-            measure("djl-eager", arch, installed, loader.loadForServing(eager), threads, setup);
-            measure("djl-eager-nchw", arch, installed, nchwLoader.loadForServing(eager), threads, setup);
-            measure("djl-eager-unfolded", arch, installed, loader.load(eager), threads, setup);
+            Model served = loader.loadForServing(eager,
+                    DjlEmbeddingModel.passThreads(threads.total(), predictors, installed));
+            measure("djl-eager", arch, installed, served, threads, predictors, setup);
+            measure("djl-eager-nchw", arch, installed, nchwLoader.loadForServing(eager), threads, predictors, setup);
+            measure("djl-eager-unfolded", arch, installed, loader.load(eager), threads, predictors, setup);
             Path traced = peerDir.resolve(arch + "-torchscript");
             assumeTrue(Files.exists(traced.resolve("manifest.json")), "no TorchScript bundle at " + traced
                     + ": run bench/embed-bench.sh");
             ModelManifest script = JsonMapper.builder().build()
                     .readValue(traced.resolve("manifest.json").toFile(), ModelManifest.class).validated();
-            measure("djl-torchscript", arch, script, loader.loadForServing(new ModelBundle(traced, script)), threads,
-                    setup);
+            measure("djl-torchscript", arch, script, loader.loadForServing(new ModelBundle(traced, script),
+                    DjlEmbeddingModel.passThreads(threads.total(), predictors, script)), threads, predictors, setup);
         }
     }
 
     /**
      * As served: one predictor per intra-op thread unless {@code imagesim.bench.predictors} says otherwise (1
-     * runs each batch on one predictor with all the threads, as the service did before a call spread over idle predictors).
+     * runs each batch on one predictor with all the threads, as the service did before a call spread over idle
+     * predictors).
      */
     private static void measure(String engine, String arch, ModelManifest manifest, Model loaded,
-            IntraOpThreads threads, Setup setup) {
+            IntraOpThreads threads, int predictors, Setup setup) {
         List<BufferedImage> images = setup.images();
-        int predictors = Integer.getInteger("imagesim.bench.predictors", threads.total());
         try (DjlEmbeddingModel model = new DjlEmbeddingModel(manifest, loaded, threads, predictors, 32, null)) {
             for (int[] run : new int[][] {{1, setup.calls1()}, {32, setup.calls32()}}) {
                 int batch = run[0];

@@ -13,6 +13,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import ai.djl.Model;
+
 import dev.imagesim.DataDirectory;
 import dev.imagesim.TestEngine;
 import dev.imagesim.TestManifests;
@@ -55,8 +57,10 @@ class ServingMemoryBenchmark {
         System.out.printf("serving memory: before loading, peak RSS %s%n", peakRss());
         int predictors = Integer.getInteger("imagesim.bench.predictors", runtime.intraOpThreads().total());
         long loading = System.nanoTime();
-        try (DjlEmbeddingModel model = new DjlEmbeddingModel(bundle.manifest(), loader.loadForServing(bundle),
-                runtime.intraOpThreads(), predictors, batch, null)) {
+        Model loaded = loader.loadForServing(bundle,
+                DjlEmbeddingModel.passThreads(runtime.intraOpThreads().total(), predictors, bundle.manifest()));
+        try (DjlEmbeddingModel model = new DjlEmbeddingModel(bundle.manifest(), loaded, runtime.intraOpThreads(),
+                predictors, batch, null)) {
             System.out.printf("serving memory: model loaded in %.2f s (channels-last %s), peak RSS %s, RSS %s, %s%n",
                     (System.nanoTime() - loading) / 1e9, runtime.channelsLast(), peakRss(), status("VmRSS"),
                     directBuffers());

@@ -20,10 +20,10 @@ import dev.imagesim.TestEngine;
 import dev.imagesim.TestManifests;
 
 /**
- * The probe's verdict for a DJL-built network is kept per architecture, input and embedding size; a TorchScript
- * module is probed each time. Blocks that scale their input stand in for the two layouts: scaled by 1 both ways
- * they agree, and a twin that doubles gives other outputs, which the probe rejects when it runs. Blocks that sleep
- * in some of their passes stand in for slow and fast layouts.
+ * The probe's verdict for a DJL-built network is kept per architecture, input and embedding size and threads a
+ * pass; a TorchScript module is probed each time. Blocks that scale their input stand in for the two layouts:
+ * scaled by 1 both ways they agree, and a twin that doubles gives other outputs, which the probe rejects when it
+ * runs. Blocks that sleep in some of their passes stand in for slow and fast layouts.
  */
 class ChannelsLastProbeTest {
 
@@ -41,17 +41,19 @@ class ChannelsLastProbeTest {
     void aDjlBuiltNetworkOfAShapeProbedBeforeGetsTheEarlierVerdict() {
         ChannelsLastProbe probe = new ChannelsLastProbe(false, threads);
         try (NDManager model = NDManager.newBaseManager()) {
-            assertThat(probe.approves(model, AS_IS, AS_IS, manifest(Architecture.CNN, 8, 16))).isTrue();
-            assertThat(probe.approves(model, DOUBLING, AS_IS, manifest(Architecture.CNN, 8, 16)))
+            assertThat(probe.approves(model, AS_IS, AS_IS, manifest(Architecture.CNN, 8, 16), 1)).isTrue();
+            assertThat(probe.approves(model, DOUBLING, AS_IS, manifest(Architecture.CNN, 8, 16), 1))
                     .as("the same network and input: the first verdict, no passes").isTrue();
-            assertThat(probe.approves(model, DOUBLING, AS_IS, manifest(Architecture.CNN, 12, 16)))
+            assertThat(probe.approves(model, DOUBLING, AS_IS, manifest(Architecture.CNN, 12, 16), 1))
                     .as("another input size is probed").isFalse();
-            assertThat(probe.approves(model, AS_IS, AS_IS, manifest(Architecture.CNN, 12, 16)))
+            assertThat(probe.approves(model, AS_IS, AS_IS, manifest(Architecture.CNN, 12, 16), 1))
                     .as("and keeps its own verdict").isFalse();
-            assertThat(probe.approves(model, DOUBLING, AS_IS, manifest(Architecture.CNN, 8, 32)))
+            assertThat(probe.approves(model, DOUBLING, AS_IS, manifest(Architecture.CNN, 8, 32), 1))
                     .as("another embedding size is probed").isFalse();
-            assertThat(probe.approves(model, DOUBLING, AS_IS, manifest(Architecture.VGG11, 8, 16)))
+            assertThat(probe.approves(model, DOUBLING, AS_IS, manifest(Architecture.VGG11, 8, 16), 1))
                     .as("another architecture is probed").isFalse();
+            assertThat(probe.approves(model, DOUBLING, AS_IS, manifest(Architecture.CNN, 8, 16), 2))
+                    .as("passes served on another number of threads are probed").isFalse();
         }
     }
 
@@ -59,8 +61,8 @@ class ChannelsLastProbeTest {
     void aTorchScriptModuleIsProbedEveryTime() {
         ChannelsLastProbe probe = new ChannelsLastProbe(false, threads);
         try (NDManager model = NDManager.newBaseManager()) {
-            assertThat(probe.approves(model, AS_IS, AS_IS, manifest(Architecture.TORCHSCRIPT, 8, 16))).isTrue();
-            assertThat(probe.approves(model, DOUBLING, AS_IS, manifest(Architecture.TORCHSCRIPT, 8, 16))).isFalse();
+            assertThat(probe.approves(model, AS_IS, AS_IS, manifest(Architecture.TORCHSCRIPT, 8, 16), 1)).isTrue();
+            assertThat(probe.approves(model, DOUBLING, AS_IS, manifest(Architecture.TORCHSCRIPT, 8, 16), 1)).isFalse();
         }
     }
 
@@ -76,34 +78,47 @@ class ChannelsLastProbeTest {
         Block steady = sleeping(2, pass -> true);
         try (NDManager model = NDManager.newBaseManager()) {
             assertThat(new ChannelsLastProbe(true, threads).approves(model, warmingUp, steady,
-                    manifest(Architecture.CNN, 8, 16))).isTrue();
+                    manifest(Architecture.CNN, 8, 16), 1)).isTrue();
         }
         assertThat(passes.get()).as("passes of the twin: a warm-up and at least three timed").isGreaterThan(7);
     }
 
-    /** Timed passes run on one intra-op thread, as a share of a call is served; the caller's count comes back. */
+    /**
+     * Timed passes run on as many intra-op threads as a served pass gets (one for a share of a call, the default;
+     * all with one predictor); the caller's count comes back.
+     */
     @Test
-    void timesOnOneThreadAndGivesTheCallersCountBack() {
+    void timesOnTheThreadsAServedPassGetsAndGivesTheCallersCountBack() {
         assumeTrue(threads.adjustable() && threads.total() > 1, "libtorch's OpenMP is not bound or has one thread");
+        assertThat(threadsOfThePasses(threads.total(), 1)).as("the compared pass on the caller's threads, the "
+                + "timed ones on one").containsExactlyInAnyOrder(threads.total(), 1);
+        assertThat(IntraOpThreads.onThisThread()).isEqualTo(threads.total());
+        assertThat(threadsOfThePasses(1, threads.total())).as("the compared pass on the caller's thread, the timed "
+                + "ones on all").containsExactlyInAnyOrder(1, threads.total());
+        assertThat(IntraOpThreads.onThisThread()).isEqualTo(1);
+        threads.use(threads.total());
+    }
+
+    /** The intra-op thread counts the twin's passes ran on, probed by a caller on {@code callers} threads. */
+    private static Set<Integer> threadsOfThePasses(int callers, int passThreads) {
         Set<Integer> counts = ConcurrentHashMap.newKeySet();
         Block counting = new LambdaBlock(inputs -> {
             counts.add(IntraOpThreads.onThisThread());
             return AS_IS.forward(null, inputs, false);
         });
-        threads.use(threads.total());
+        threads.use(callers);
         try (NDManager model = NDManager.newBaseManager()) {
-            new ChannelsLastProbe(true, threads).approves(model, counting, AS_IS, manifest(Architecture.CNN, 8, 16));
+            new ChannelsLastProbe(true, threads).approves(model, counting, AS_IS, manifest(Architecture.CNN, 8, 16),
+                    passThreads);
         }
-        assertThat(counts).as("the compared pass on the caller's threads, the timed ones on one")
-                .containsExactlyInAnyOrder(threads.total(), 1);
-        assertThat(IntraOpThreads.onThisThread()).isEqualTo(threads.total());
+        return counts;
     }
 
     @Test
     void aSlowerTwinIsNotKept() {
         try (NDManager model = NDManager.newBaseManager()) {
             assertThat(new ChannelsLastProbe(true, threads).approves(model, sleeping(3, pass -> true), AS_IS,
-                    manifest(Architecture.CNN, 8, 16))).isFalse();
+                    manifest(Architecture.CNN, 8, 16), 1)).isFalse();
         }
     }
 
