@@ -90,13 +90,16 @@ class ChannelsLastProbeTest {
     @Test
     void timesOnTheThreadsAServedPassGetsAndGivesTheCallersCountBack() {
         assumeTrue(threads.adjustable() && threads.total() > 1, "libtorch's OpenMP is not bound or has one thread");
-        assertThat(threadsOfThePasses(threads.total(), 1)).as("the compared pass on the caller's threads, the "
-                + "timed ones on one").containsExactlyInAnyOrder(threads.total(), 1);
-        assertThat(IntraOpThreads.onThisThread()).isEqualTo(threads.total());
-        assertThat(threadsOfThePasses(1, threads.total())).as("the compared pass on the caller's thread, the timed "
-                + "ones on all").containsExactlyInAnyOrder(1, threads.total());
-        assertThat(IntraOpThreads.onThisThread()).isEqualTo(1);
-        threads.use(threads.total());
+        try {
+            assertThat(threadsOfThePasses(threads.total(), 1)).as("the compared pass on the caller's threads, the "
+                    + "timed ones on one").containsExactlyInAnyOrder(threads.total(), 1);
+            assertThat(IntraOpThreads.onThisThread()).isEqualTo(threads.total());
+            assertThat(threadsOfThePasses(1, threads.total())).as("the compared pass on the caller's thread, the "
+                    + "timed ones on all").containsExactlyInAnyOrder(1, threads.total());
+            assertThat(IntraOpThreads.onThisThread()).isEqualTo(1);
+        } finally {
+            threads.use(threads.total());
+        }
     }
 
     /** The intra-op thread counts the twin's passes ran on, probed by a caller on {@code callers} threads. */
