@@ -2,6 +2,7 @@ package dev.imagesim.api;
 
 import java.net.URI;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,6 +21,8 @@ import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.multipart.MaxUploadSizeExceededException;
 import org.springframework.web.multipart.support.MissingServletRequestPartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+
+import tools.jackson.databind.exc.PropertyBindingException;
 
 import dev.imagesim.ImagesimException;
 import dev.imagesim.Problems;
@@ -57,8 +60,23 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         Throwable cause = e.getMostSpecificCause();
+        if (cause instanceof PropertyBindingException unknown) {
+            return ResponseEntity.badRequest().body(Problems.of(HttpStatus.BAD_REQUEST, "request-field-unknown",
+                    unknownField(unknown)));
+        }
         return ResponseEntity.badRequest().body(Problems.of(HttpStatus.BAD_REQUEST, "body-malformed",
                 "the request body is not valid JSON of the expected shape: " + cause.getMessage()));
+    }
+
+    /** Names the field by its path in the body and lists the fields its object does take. */
+    private static String unknownField(PropertyBindingException e) {
+        String path = e.getPath().stream()
+                .map(reference -> reference.getPropertyName() != null ? reference.getPropertyName()
+                        : "[" + reference.getIndex() + "]")
+                .collect(Collectors.joining(".")).replace(".[", "[");
+        String known = e.getKnownPropertyIds() == null ? "" : e.getKnownPropertyIds().stream()
+                .map(String::valueOf).sorted().collect(Collectors.joining(", ", " (known fields here: ", ")"));
+        return "unknown field '" + path + "' in the request body" + known;
     }
 
     /**

@@ -50,7 +50,7 @@ class BadInputTest {
         }
     }
 
-    private static void refused(Supplier<Reply> request, int status, String code) {
+    private static Reply refused(Supplier<Reply> request, int status, String code) {
         JsonNode before = service.get("/api/v1/collections").json();
         Reply reply = request.get();
         assertThat(reply.status()).as("status of a request refused with %s", code).isEqualTo(status);
@@ -61,6 +61,7 @@ class BadInputTest {
         assertThat(reply.json().get("detail").asString()).isNotBlank();
         assertThat(service.get("/api/v1/collections").json()).isEqualTo(before);
         assertThat(service.get("/api/v1/collections/c/images/kept").json().get("metadata").get("a").asInt()).isEqualTo(1);
+        return reply;
     }
 
     private static Reply put(String id, byte[] image) {
@@ -191,6 +192,21 @@ class BadInputTest {
         Reply small = service.postChunked("/api/v1/collections", "{\"name\":\"chunked\"}".getBytes(StandardCharsets.UTF_8));
         assertThat(small.status()).isEqualTo(201);
         assertThat(service.delete("/api/v1/collections/chunked").status()).isEqualTo(204);
+    }
+
+    @Test
+    void misspeltFieldsAreRefusedByName() {
+        Reply collection = refused(() -> service.postJson("/api/v1/collections",
+                "{\"name\":\"d\",\"distanse\":\"l2\"}"), 400, "request-field-unknown");
+        assertThat(collection.json().get("detail").asString()).contains("'distanse'", "distance");
+        Reply search = refused(() -> service.postJson("/api/v1/collections/c/search",
+                "{\"id\":\"kept\",\"filters\":{}}"), 400, "request-field-unknown");
+        assertThat(search.json().get("detail").asString()).contains("'filters'", "filter");
+        Reply job = refused(() -> service.postJson("/api/v1/training-jobs", """
+                {"dataset":{"type":"idx","path":"fm"},"objective":{"type":"triplet","mining":"batch-hard"}}"""),
+                400, "request-field-unknown");
+        assertThat(job.json().get("detail").asString()).contains("'objective.mining'", "miner");
+        assertThat(service.get("/api/v1/training-jobs").json()).isEmpty();
     }
 
     @Test
