@@ -20,13 +20,15 @@ import dev.imagesim.training.TrainingRequest;
  * @param etaSeconds       estimated seconds until training ends
  * @param lossHistory      mean loss of each finished epoch
  * @param evaluation       each finished epoch's report, with retrieval on seen and held-out classes
+ * @param selectedEpoch    the epoch whose network the job installs (best validation MAP@R so far), null
+ *                         before the first epoch ends
  * @param modelId          the model the job produces; installed when {@code state} is succeeded
  * @param error            why the job failed or was interrupted
  * @param request          the request with every default filled in
  */
 record TrainingJobResponse(String id, JobState state, double percent, int epoch, int epochs, int iteration,
         int iterationsPerEpoch, Double loss, Double activeFraction, Double samplesPerSecond, Long etaSeconds,
-        List<Double> lossHistory, List<EpochReport> evaluation, String modelId, String error,
+        List<Double> lossHistory, List<EpochReport> evaluation, Integer selectedEpoch, String modelId, String error,
         TrainingRequest request, Instant createdAt, Instant startedAt, Instant finishedAt) {
 
     static TrainingJobResponse of(TrainingJob job) {
@@ -36,7 +38,8 @@ record TrainingJobResponse(String id, JobState state, double percent, int epoch,
                 job.request().epochs(), p == null ? 0 : p.iteration(), p == null ? 0 : p.iterationsPerEpoch(),
                 p == null ? null : p.loss(), p == null ? null : p.activeFraction(),
                 p == null ? null : p.samplesPerSecond(), job.state().finished() || p == null ? null : p.etaSeconds(),
-                job.epochs().stream().map(EpochReport::loss).toList(), job.epochs(), job.modelId(), job.error(),
+                job.epochs().stream().map(EpochReport::loss).toList(), job.epochs(),
+                EpochReport.selected(job.epochs()).map(EpochReport::epoch).orElse(null), job.modelId(), job.error(),
                 job.request(), job.createdAt(), job.startedAt(), job.finishedAt());
     }
 }

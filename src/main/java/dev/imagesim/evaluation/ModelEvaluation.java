@@ -7,7 +7,9 @@ package dev.imagesim.evaluation;
  * @param heldOutClasses leave-one-out retrieval among images of classes never trained on; null without any
  * @param verification   pair verification on the validation images (held-out ones when there is no
  *                       validation split), whose threshold the model uses for match decisions
+ * @param epoch          the training epoch the model's weights come from (the one selected on validation),
+ *                       null for a model not trained by the service
  */
 public record ModelEvaluation(RetrievalMetrics seenClasses, RetrievalMetrics heldOutClasses,
-        VerificationMetrics verification) {
+        VerificationMetrics verification, Integer epoch) {
 }

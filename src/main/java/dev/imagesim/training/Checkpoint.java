@@ -18,6 +18,7 @@ import ai.djl.nn.Block;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.imagesim.AtomicFiles;
+import dev.imagesim.evaluation.VerificationMetrics;
 
 /**
  * The state of a job after an epoch, in its work directory: the training network's parameters in
@@ -25,12 +26,15 @@ import dev.imagesim.AtomicFiles;
  * points at a half-written parameter file. Optimiser moments are not kept: a resumed job restarts Adam's
  * running averages, which costs a few iterations of warm-up, not correctness.
  *
- * @param epochsDone epochs finished
- * @param paramsFile parameter file of the training network after those epochs
- * @param centres    center-loss centres, or null for other objectives
- * @param reports    the finished epochs' reports
+ * @param epochsDone   epochs finished
+ * @param paramsFile   parameter file of the training network after those epochs
+ * @param centres      center-loss centres, or null for other objectives
+ * @param reports      the finished epochs' reports
+ * @param verification verification on the selected epoch's network (whose weights are kept beside, in
+ *                     {@link TrainingRun#BEST_WEIGHTS_FILE}), null before any epoch was selected
  */
-record Checkpoint(int epochsDone, String paramsFile, float[][] centres, List<EpochReport> reports) {
+record Checkpoint(int epochsDone, String paramsFile, float[][] centres, List<EpochReport> reports,
+        VerificationMetrics verification) {
 
     private static final String FILE = "checkpoint.json";
 
@@ -45,7 +49,7 @@ record Checkpoint(int epochsDone, String paramsFile, float[][] centres, List<Epo
     }
 
     static Checkpoint write(Path workDirectory, JsonMapper json, Block network, int epochsDone, float[][] centres,
-            List<EpochReport> reports) throws IOException {
+            List<EpochReport> reports, VerificationMetrics verification) throws IOException {
         Files.createDirectories(workDirectory);
         String paramsFile = "epoch-" + epochsDone + ".params";
         AtomicFiles.write(workDirectory.resolve(paramsFile), out -> {
@@ -53,7 +57,7 @@ record Checkpoint(int epochsDone, String paramsFile, float[][] centres, List<Epo
             network.saveParameters(data);
             data.flush();
         });
-        Checkpoint checkpoint = new Checkpoint(epochsDone, paramsFile, centres, List.copyOf(reports));
+        Checkpoint checkpoint = new Checkpoint(epochsDone, paramsFile, centres, List.copyOf(reports), verification);
         AtomicFiles.write(workDirectory.resolve(FILE), out -> json.writeValue(out, checkpoint));
         Files.deleteIfExists(workDirectory.resolve("epoch-" + (epochsDone - 1) + ".params"));
         return checkpoint;

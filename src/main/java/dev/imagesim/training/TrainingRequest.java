@@ -19,13 +19,17 @@ import dev.imagesim.training.objective.TripletMiner;
  * @param trunk        the network to train and where its starting weights come from
  * @param objective    the loss and its hyper-parameters
  * @param embeddingDim length of the embedding (default: the parent model's, else 128)
- * @param epochs       passes over the training split (default 5)
+ * @param epochs       passes over the training split (default 5); the job installs the network of the epoch
+ *                     with the best validation MAP@R (see {@link EpochReport#selectionScore})
+ * @param patience     early stopping: end the job once this many epochs passed without a better selection
+ *                     score (default: train every epoch)
  * @param batch        P classes × K images per batch (default 8 × 16)
  * @param learningRate Adam learning rate (default 0.001; 0.0003 for triplet loss)
  * @param schedule     how the rate changes: cosine decay to zero over the job (default) or constant
  * @param device       auto, cpu or gpu (default auto)
  * @param seed         seed of initialisation, sampling, splits and augmentation (default 42)
- * @param augmentation random flip / shift of training images (default none)
+ * @param augmentation random flip / shift of training images (default: flip, shift by up to 2 pixels;
+ *                     {@code {"flip":false,"cropPadding":0}} for none)
  * @param modelId      id for the produced model (default derived from the job)
  * @param description  description for the produced model
  */
@@ -33,7 +37,7 @@ import dev.imagesim.training.objective.TripletMiner;
 @Schema(example = """
         {"dataset":{"type":"idx","path":"fashion-mnist","heldOutClasses":["8","9"]},
          "trunk":{"architecture":"cnn","inputSize":32,"channels":1,"freezeStages":0},
-         "objective":{"type":"triplet","margin":0.2,"miner":"semi-hard"},
+         "objective":{"type":"triplet","margin":0.2,"miner":"batch-hard"},
          "embeddingDim":128,"epochs":5,"batch":{"p":8,"k":16},"learningRate":0.001,"schedule":"cosine","device":"auto","seed":42}""")
 public record TrainingRequest(
         DatasetSpec dataset,
@@ -41,6 +45,7 @@ public record TrainingRequest(
         Objective objective,
         @Schema(example = "128") Integer embeddingDim,
         @Schema(example = "5") Integer epochs,
+        @Schema(example = "2") Integer patience,
         Batch batch,
         @Schema(example = "0.001") Double learningRate,
         @Schema(example = "cosine", allowableValues = {"cosine", "constant"}) LearningRateSchedule schedule,
@@ -65,7 +70,7 @@ public record TrainingRequest(
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Trunk(
             @Schema(example = "cnn") Architecture architecture,
-            @Schema(example = "default-fashion-mnist-cnn32-triplet-v1") String from,
+            @Schema(example = "default-fashion-mnist-cnn32-triplet-v2") String from,
             @Schema(example = "0") Integer freezeStages,
             @Schema(example = "0.1") Double backboneLearningRateMultiplier,
             @Schema(example = "32") Integer inputSize,
@@ -75,8 +80,8 @@ public record TrainingRequest(
     /**
      * @param type       softmax, contrastive, triplet, center, autoencoder or denoising-autoencoder
      * @param margin     α of the contrastive (default 0.5) and triplet (default 0.2) losses
-     * @param miner      triplet mining: semi-hard (default), batch-hard or batch-all
-     * @param squared    triplet loss on squared distances (default true) or plain ones
+     * @param miner      triplet mining: batch-hard (default), semi-hard or batch-all
+     * @param squared    triplet loss on squared distances, or plain ones (default false)
      * @param lambda     weight λ of the center loss (default 0.01)
      * @param alpha      centre update rate α of the center loss (default 0.5)
      * @param noise      denoising corruption: gaussian (default) or masking
@@ -86,7 +91,7 @@ public record TrainingRequest(
     public record Objective(
             @Schema(example = "triplet") ObjectiveType type,
             @Schema(example = "0.2") Double margin,
-            @Schema(example = "semi-hard") TripletMiner miner,
+            @Schema(example = "batch-hard") TripletMiner miner,
             Boolean squared,
             Double lambda,
             Double alpha,

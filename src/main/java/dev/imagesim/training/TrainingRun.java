@@ -3,6 +3,7 @@ package dev.imagesim.training;
 import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -16,7 +17,6 @@ import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
@@ -24,14 +24,13 @@ import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.DefaultTrainingConfig;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
-import ai.djl.training.optimizer.Optimizer;
 import ai.djl.util.Pair;
 
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.imagesim.AtomicFiles;
 import dev.imagesim.evaluation.ModelEvaluation;
 import dev.imagesim.evaluation.RetrievalEvaluator;
 import dev.imagesim.evaluation.RetrievalMetrics;
@@ -50,7 +49,6 @@ import dev.imagesim.training.data.ImageDataset;
 import dev.imagesim.training.data.TensorBatches;
 import dev.imagesim.training.objective.CenterLossObjective;
 import dev.imagesim.training.objective.Objective;
-import dev.imagesim.training.objective.ObjectiveLoss;
 
 /**
  * One training job's work: build the network (from scratch or from a parent model), train it epoch by
@@ -70,6 +68,8 @@ final class TrainingRun {
     }
 
     private static final int VERIFICATION_PAIRS = 20_000;
+    /** The embedding network's weights at the selected epoch, in the work directory, as the model gets them. */
+    static final String BEST_WEIGHTS_FILE = "selected-weights";
 
     private final TrainingPlan plan;
     private final ImageDataset dataset;
@@ -136,16 +136,13 @@ final class TrainingRun {
         Optional<Checkpoint> checkpoint = torchscript ? Optional.empty() : Checkpoint.read(workDirectory, json);
         int startEpoch = checkpoint.map(Checkpoint::epochsDone).orElse(0);
         long iterations = (long) sampler.batchesPerEpoch();
-        Optimizer adam = Optimizer.adam().optLearningRateTracker(new GroupLearningRate(
-                request.learningRate().floatValue(), request.trunk().backboneLearningRateMultiplier().floatValue(),
-                backbone, request.schedule(), startEpoch * iterations, request.epochs() * iterations)).build();
+        GroupLearningRate rate = new GroupLearningRate(request.learningRate().floatValue(),
+                request.trunk().backboneLearningRateMultiplier().floatValue(), backbone, request.schedule(),
+                startEpoch * iterations, request.epochs() * iterations);
         Device device = device(request.device());
         try (Model model = Model.newInstance("training", device, engineName)) {
             model.setBlock(network);
-            // The objectives compute their own loss; DJL's config requires a Loss object, which stays unused.
-            DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.l2Loss()).optOptimizer(adam)
-                    .optDevices(new Device[] {device});
-            try (Trainer trainer = model.newTrainer(config)) {
+            try (Trainer trainer = newTrainer(model, rate, device)) {
                 int batchSize = sampler.epoch(0).get(0).length;
                 trainer.initialize(new Shape(batchSize, channels, size, size));
                 if (!torchscript) {
@@ -166,69 +163,91 @@ final class TrainingRun {
                 int[] validation = DatasetSplit.sample(split.validation(), properties.maxEvaluationImages(), seed);
                 int[] heldOut = DatasetSplit.sample(split.heldOut(), properties.maxEvaluationImages(), seed);
                 Meter meter = new Meter(request.epochs(), sampler.batchesPerEpoch(), startEpoch);
-                for (int epoch = startEpoch; epoch < request.epochs(); epoch++) {
-                    EpochReport report = trainEpoch(trainer, objective, sampler, tensors, epoch, meter, listener,
-                            cancelled, new Shape(channels, size, size));
+                TrainingStep step = new TrainingStep(trainer, objective);
+                int[] verificationImages = validation.length > 0 ? validation : heldOut;
+                Path bestWeights = workDirectory.resolve(BEST_WEIGHTS_FILE);
+                VerificationMetrics bestVerification = checkpoint.map(Checkpoint::verification).orElse(null);
+                for (int epoch = startEpoch;
+                        epoch < request.epochs() && !EpochReport.stalled(reports, request.patience()); epoch++) {
+                    EpochReport trained = trainEpoch(step, sampler, tensors, epoch, meter, listener, cancelled,
+                            new Shape(channels, size, size));
+                    long evaluationStarted = System.nanoTime();
                     embedder.weightsChanged();
-                    report = new EpochReport(report.epoch(), report.loss(), report.activeFraction(),
-                            retrieval(embedder, validation), retrieval(embedder, heldOut), report.seconds());
+                    RetrievalMetrics seen = retrieval(embedder, validation);
+                    RetrievalMetrics unseen = retrieval(embedder, heldOut);
+                    if (improves(reports, trained.evaluated(seen, unseen, 0))) {
+                        bestVerification = verification(embedder, verificationImages, seed);
+                        byte[] weights = torchscript ? torchScript((PtSymbolBlock) embedding) : weights(embedding);
+                        AtomicFiles.write(bestWeights, out -> out.write(weights));
+                    }
+                    EpochReport report = trained.evaluated(seen, unseen, (System.nanoTime() - evaluationStarted) / 1e9);
                     reports.add(report);
                     if (!torchscript) {
                         Checkpoint.write(workDirectory, json, network, epoch + 1,
-                                objective instanceof CenterLossObjective center ? center.centres() : null, reports);
+                                objective instanceof CenterLossObjective center ? center.centres() : null, reports,
+                                bestVerification);
                     }
                     listener.epochFinished(report, meter.progress(epoch + 1, sampler.batchesPerEpoch(), report.loss(),
                             report.activeFraction()));
                 }
-                EpochReport last = reports.get(reports.size() - 1);
-                ModelEvaluation evaluation = new ModelEvaluation(last.seenClasses(), last.heldOutClasses(),
-                        verification(embedder, validation.length > 0 ? validation : heldOut, seed));
-                return torchscript
-                        ? new Result(torchScript((PtSymbolBlock) embedding), ModelLoader.TORCHSCRIPT_FILE, evaluation, reports)
-                        : new Result(weights(embedding), ModelLoader.PARAMS_FILE, evaluation, reports);
+                if (!Files.isRegularFile(bestWeights)) {
+                    // resumed from a checkpoint written before jobs kept their selected epoch, with no epoch left
+                    bestVerification = verification(embedder, verificationImages, seed);
+                    byte[] weights = weights(embedding);
+                    AtomicFiles.write(bestWeights, out -> out.write(weights));
+                }
+                EpochReport selected = EpochReport.selected(reports).orElseThrow();
+                ModelEvaluation evaluation = new ModelEvaluation(selected.seenClasses(), selected.heldOutClasses(),
+                        bestVerification, selected.epoch());
+                return new Result(Files.readAllBytes(bestWeights),
+                        torchscript ? ModelLoader.TORCHSCRIPT_FILE : ModelLoader.PARAMS_FILE, evaluation, reports);
             }
         }
     }
 
-    private EpochReport trainEpoch(Trainer trainer, Objective objective, BatchSampler sampler, TensorBatches tensors,
-            int epoch, Meter meter, TrainingListener listener, BooleanSupplier cancelled, Shape imageShape) {
+    /** A trainer of the model's block with Adam at the given rates, as every job trains. */
+    static Trainer newTrainer(Model model, GroupLearningRate rate, Device device) {
+        // The objectives compute their own loss; DJL's config requires a Loss object, which stays unused.
+        return model.newTrainer(new DefaultTrainingConfig(Loss.l2Loss()).optOptimizer(new TorchAdam(rate))
+                .optDevices(new Device[] {device}));
+    }
+
+    /** Whether {@code candidate} would be the selected epoch after {@code earlier}. */
+    private static boolean improves(List<EpochReport> earlier, EpochReport candidate) {
+        List<EpochReport> all = new ArrayList<>(earlier);
+        all.add(candidate);
+        return EpochReport.selected(all).orElseThrow().epoch() == candidate.epoch();
+    }
+
+    private EpochReport trainEpoch(TrainingStep step, BatchSampler sampler, TensorBatches tensors, int epoch,
+            Meter meter, TrainingListener listener, BooleanSupplier cancelled, Shape imageShape) {
         List<int[]> batches = sampler.epoch(epoch);
         double lossSum = 0;
         double activeSum = 0;
         int activeCount = 0;
         long started = System.nanoTime();
+        meter.epochStarted();
         for (int i = 0; i < batches.size(); i++) {
             if (cancelled.getAsBoolean()) {
                 throw new CancellationException("cancelled at epoch " + (epoch + 1) + ", iteration " + i);
             }
             int[] batch = batches.get(i);
             int[] labels = tensors.labels(batch);
-            float loss;
-            try (NDManager scope = trainer.getManager().newSubManager()) {
+            TrainingStep.Outcome outcome;
+            try (NDManager scope = step.manager().newSubManager()) {
                 NDArray clean = scope.create(
                         tensors.augmented(batch, plan.request().augmentation(), plan.request().seed() * 7919 + epoch * 100_003L + i),
                         new Shape(batch.length, imageShape.get(0), imageShape.get(1), imageShape.get(2)));
-                float[][] embedded;
-                ObjectiveLoss value;
-                try (GradientCollector collector = trainer.newGradientCollector()) {
-                    NDList out = trainer.forward(new NDList(objective.corrupt(clean)));
-                    value = objective.loss(out.get(0), out.size() > 1 ? out.get(1) : null, clean, labels);
-                    collector.backward(value.value());
-                    embedded = objective instanceof CenterLossObjective ? rows(out.get(0)) : null;
-                }
-                loss = value.value().getFloat();
-                if (!Float.isFinite(loss)) {
-                    throw new TrainingFailure("the loss became " + loss + " at epoch " + (epoch + 1) + ", iteration "
-                            + (i + 1) + "; lower the learning rate");
-                }
-                trainer.step();
-                if (embedded != null) {
-                    objective.afterStep(embedded, labels);
-                }
-                if (!Double.isNaN(value.activeFraction())) {
-                    activeSum += value.activeFraction();
-                    activeCount++;
-                }
+                outcome = step.run(clean, labels);
+            }
+            float loss = outcome.loss();
+            if (!Float.isFinite(loss)) {
+                throw new TrainingFailure("the loss became " + loss + " at epoch " + (epoch + 1) + ", iteration "
+                        + (i + 1) + "; lower the learning rate");
+            }
+            if (!Double.isNaN(outcome.activeFraction())) {
+                activeSum += outcome.activeFraction();
+                activeCount++;
             }
             lossSum += loss;
             meter.iterationDone(batch.length);
@@ -236,8 +255,8 @@ final class TrainingRun {
                     activeCount == 0 ? null : activeSum / activeCount));
         }
         double seconds = (System.nanoTime() - started) / 1e9;
-        return new EpochReport(epoch + 1, lossSum / batches.size(), activeCount == 0 ? null : activeSum / activeCount,
-                null, null, seconds);
+        return EpochReport.trained(epoch + 1, lossSum / batches.size(),
+                activeCount == 0 ? null : activeSum / activeCount, seconds);
     }
 
     private RetrievalMetrics retrieval(SplitEmbedder embedder, int[] indices) {
@@ -315,17 +334,6 @@ final class TrainingRun {
         return bytes.toByteArray();
     }
 
-    private static float[][] rows(NDArray matrix) {
-        int n = (int) matrix.getShape().get(0);
-        float[] flat = matrix.toFloatArray();
-        int dim = flat.length / n;
-        float[][] rows = new float[n][];
-        for (int i = 0; i < n; i++) {
-            rows[i] = java.util.Arrays.copyOfRange(flat, i * dim, (i + 1) * dim);
-        }
-        return rows;
-    }
-
     private int distinctLabels(int[] indices) {
         return (int) java.util.Arrays.stream(labels(indices)).distinct().count();
     }
@@ -346,7 +354,10 @@ final class TrainingRun {
         return requested != TrainingDevice.CPU && gpu ? Device.gpu() : Device.cpu();
     }
 
-    /** Throughput and ETA over the iterations of this run (a resumed run measures afresh). */
+    /**
+     * Throughput and ETA over the iterations of this run (a resumed run measures afresh). The throughput counts
+     * the training iterations' time alone; the ETA, all of the time so far, evaluations included.
+     */
     private static final class Meter {
         private final int epochs;
         private final int iterationsPerEpoch;
@@ -355,6 +366,8 @@ final class TrainingRun {
         private long iterations;
         private long samples;
         private long done;
+        private long trainingNanos;
+        private long mark;
 
         Meter(int epochs, int iterationsPerEpoch, int startEpoch) {
             this.epochs = epochs;
@@ -363,7 +376,14 @@ final class TrainingRun {
             this.done = (long) startEpoch * iterationsPerEpoch;
         }
 
+        void epochStarted() {
+            mark = System.nanoTime();
+        }
+
         void iterationDone(int batchSize) {
+            long now = System.nanoTime();
+            trainingNanos += now - mark;
+            mark = now;
             iterations++;
             done++;
             samples += batchSize;
@@ -373,7 +393,7 @@ final class TrainingRun {
             double seconds = (System.nanoTime() - started) / 1e9;
             Long eta = iterations == 0 ? null : Math.round(seconds / iterations * (totalIterations - done));
             return new TrainingProgress(100.0 * done / totalIterations, epoch, epochs, iteration, iterationsPerEpoch,
-                    loss, activeFraction, seconds > 0 ? samples / seconds : 0, eta);
+                    loss, activeFraction, trainingNanos > 0 ? samples / (trainingNanos / 1e9) : 0, eta);
         }
     }
 }

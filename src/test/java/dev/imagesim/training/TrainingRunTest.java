@@ -1,6 +1,7 @@
 package dev.imagesim.training;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
@@ -28,6 +29,7 @@ import ai.djl.util.Pair;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.imagesim.TestEngine;
+import dev.imagesim.evaluation.RetrievalEvaluator;
 import dev.imagesim.index.Distance;
 import dev.imagesim.model.Architecture;
 import dev.imagesim.model.DjlRuntime;
@@ -37,9 +39,11 @@ import dev.imagesim.model.ModelManifest;
 import dev.imagesim.model.TrunkFactory;
 import dev.imagesim.training.data.Augmentation;
 import dev.imagesim.training.data.DatasetSpec;
+import dev.imagesim.training.data.DatasetSplit;
 import dev.imagesim.training.data.DatasetType;
 import dev.imagesim.training.data.IdxDataset;
 import dev.imagesim.training.data.ImageDataset;
+import dev.imagesim.training.data.TensorBatches;
 import dev.imagesim.training.objective.TripletMiner;
 
 /**
@@ -85,6 +89,25 @@ class TrainingRunTest {
                 .isGreaterThan(untrained.evaluation().seenClasses().recallAt1());
         assertThat(trained.evaluation().verification().threshold()).isBetween(0.0, 2.0);
         assertThat(trained.reports()).hasSize(4);
+    }
+
+    @Test
+    void theResultIsTheNetworkOfTheEpochSelectedOnValidation() throws IOException {
+        TrainingRun.Result result = run(TRIPLET, 2e-3, 3, work.resolve("selected"));
+        EpochReport selected = EpochReport.selected(result.reports()).orElseThrow();
+        assertThat(result.evaluation().epoch()).isEqualTo(selected.epoch());
+        assertThat(result.evaluation().heldOutClasses()).isEqualTo(selected.heldOutClasses());
+        assertThat(result.reports()).allSatisfy(r -> assertThat(r.selectionScore()).isLessThanOrEqualTo(
+                selected.selectionScore()));
+        // the installed weights embed the held-out images exactly as the selected epoch's network did
+        int[] heldOut = DatasetSplit.of(dataset, HELD_OUT, 0.1, null, 42).heldOut();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            SplitEmbedder embedder = new SplitEmbedder(network(result.weights()), new TensorBatches(dataset, manifest()),
+                    manager, 1, 32);
+            int[] labels = new TensorBatches(dataset, manifest()).labels(heldOut);
+            assertThat(RetrievalEvaluator.evaluate(embedder.embed(heldOut), labels, Distance.COSINE).mapAtR())
+                    .isCloseTo(selected.heldOutClasses().mapAtR(), within(1e-6));
+        }
     }
 
     @Test
@@ -150,7 +173,7 @@ class TrainingRunTest {
         TrainingRequest request = new TrainingRequest(
                 new DatasetSpec(DatasetType.IDX, "train", null, HELD_OUT, 0.1, null),
                 new TrainingRequest.Trunk(Architecture.CNN, parent == null ? null : parent.id(), freeze, 1.0, 32, 1),
-                objective, 64, epochs, new TrainingRequest.Batch(7, 8), learningRate, LearningRateSchedule.COSINE,
+                objective, 64, epochs, null, new TrainingRequest.Batch(7, 8), learningRate, LearningRateSchedule.COSINE,
                 TrainingDevice.CPU, 42L, Augmentation.NONE, "test-model", null);
         TrainingRun run = new TrainingRun(new TrainingPlan(request, manifest(), parent), dataset,
                 new TrainingProperties(null, 1000, null, 4, 100, 512, 2000, 0.01), directory, json,

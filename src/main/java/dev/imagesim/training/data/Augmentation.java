@@ -15,6 +15,8 @@ import io.swagger.v3.oas.annotations.media.Schema;
 public record Augmentation(@Schema(example = "true") boolean flip, @Schema(example = "2") int cropPadding) {
 
     public static final Augmentation NONE = new Augmentation(false, 0);
+    /** What a training job gets when it names none. */
+    public static final Augmentation DEFAULT = new Augmentation(true, 2);
 
     /** Augments one CHW tensor in place. */
     public void apply(float[] chw, int channels, int size, SplittableRandom random) {

@@ -136,6 +136,25 @@ class ObjectiveTest {
     }
 
     @Test
+    void nearCollapseOnlyPlainDistancesKeepAGradientThatPushesClassesApart() {
+        // four embeddings a hair apart: the loss is close to the margin either way, but on squared distances
+        // its gradient vanishes with the distances (2·d), so nothing pulls a collapsed embedding out again
+        float[] collapsed = {1, 0.001f, 1, -0.001f, 1, 0.002f, 1, -0.002f};
+        double plain = gradientNorm(collapsed, new TripletObjective(0.2f, TripletMiner.BATCH_HARD, false));
+        double squared = gradientNorm(collapsed, new TripletObjective(0.2f, TripletMiner.BATCH_HARD, true));
+        assertThat(plain).isGreaterThan(100 * squared);
+    }
+
+    private double gradientNorm(float[] values, Objective objective) {
+        NDArray x = manager.create(values, new Shape(4, 2));
+        x.setRequiresGradient(true);
+        try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+            collector.backward(objective.loss(x, null, null, LABELS).value());
+        }
+        return x.getGradient().norm().getFloat();
+    }
+
+    @Test
     void autoencoderLossIsMeanSquaredReconstructionError() {
         NDArray clean = manager.create(new float[] {0, 1, 2, 3}, new Shape(1, 1, 2, 2));
         NDArray reconstruction = manager.create(new float[] {1, 1, 2, 1}, new Shape(1, 1, 2, 2));
