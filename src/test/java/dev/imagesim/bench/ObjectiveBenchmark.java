@@ -1,12 +1,14 @@
 package dev.imagesim.bench;
 
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -17,32 +19,29 @@ import tools.jackson.databind.JsonNode;
 import dev.imagesim.RunningService;
 import dev.imagesim.embedding.EmbeddingModel;
 import dev.imagesim.embedding.EmbeddingModels;
-import dev.imagesim.evaluation.RetrievalEvaluator;
 import dev.imagesim.evaluation.RetrievalMetrics;
-import dev.imagesim.index.Distance;
-import dev.imagesim.training.data.IdxDataset;
 
 /**
- * Trains each objective on Fashion-MNIST through the service's own training jobs with a fixed budget and
- * seed, then measures retrieval on the t10k test images through the installed model, as serving embeds
- * them: seen classes (0–7) and held-out classes (8 bag, 9 ankle boot) that training never saw. Not a test.
+ * Trains each objective on Fashion-MNIST through the service's own training jobs, then measures retrieval on
+ * the t10k test images through the installed model, as serving embeds them: the classes trained on, and the
+ * held-out classes that training never saw (by default 6–9, trained on 0–5). Each row goes to standard output
+ * as a tab-separated line in the format of {@code bench/pytorch_train_bench.py}, the PyTorch peer that
+ * {@code bench/train-bench.sh} runs beside it. Not a test.
  *
  * <pre>
  * ./mvnw -Pbench test -Dtest=ObjectiveBenchmark \
- *     [-Dimagesim.bench.fashion-mnist=/usr/share/datasets/fashion-mnist] \
- *     [-Dimagesim.bench.images-per-class=1500] [-Dimagesim.bench.epochs=3] [-Dimagesim.bench.learning-rate=0.001] \
- *     [-Dimagesim.bench.embedding-dim=64] \
- *     [-Dimagesim.bench.objectives=softmax,contrastive,triplet,center,autoencoder,denoising-autoencoder]
+ *     [-Dimagesim.bench.fashion-mnist=/usr/share/datasets/fashion-mnist] [-Dimagesim.bench.held-out=6,7,8,9] \
+ *     [-Dimagesim.bench.epochs=3] [-Dimagesim.bench.p=6] [-Dimagesim.bench.k=16] [-Dimagesim.bench.seed=0] \
+ *     [-Dimagesim.bench.embedding-dim=64] [-Dimagesim.bench.images-per-class=N] \
+ *     [-Dimagesim.bench.request='"learningRate":0.001,"schedule":"constant"'] \
+ *     [-Dimagesim.bench.objectives='triplet;contrastive;center;softmax']
  * </pre>
- * An entry of {@code objectives} is an objective type, or {@code name=<objective JSON>} to compare
- * settings, e.g. {@code 'semi-hard={"type":"triplet","miner":"semi-hard"};batch-hard={"type":"triplet",
- * "miner":"batch-hard"}'} (entries are separated by {@code ;} or {@code ,}, so JSON entries use {@code ;}).
- * The table is printed and written to {@code target/benchmarks/objectives.md}.
+ * An entry of {@code objectives} is an objective type (the service's defaults for it), or
+ * {@code name=<objective JSON>}; entries are separated by {@code ;}. {@code request} adds fields to every
+ * job's request; without it every setting the benchmark does not name is the service's default.
  */
 @Tag("benchmark")
 class ObjectiveBenchmark {
-
-    private static final String HELD_OUT = "[\"8\",\"9\"]";
 
     @TempDir
     Path dataDir;
@@ -50,76 +49,59 @@ class ObjectiveBenchmark {
     @Test
     void objectivesOnFashionMnist() throws IOException {
         Path fashion = FashionMnistJobs.directory();
-        int perClass = Integer.getInteger("imagesim.bench.images-per-class", 1500);
-        int epochs = Integer.getInteger("imagesim.bench.epochs", 3);
-        double learningRate = Double.parseDouble(System.getProperty("imagesim.bench.learning-rate", "0.001"));
-        int dimension = Integer.getInteger("imagesim.bench.embedding-dim", 64);
-        String list = System.getProperty("imagesim.bench.objectives",
-                "softmax,contrastive,triplet,center,autoencoder,denoising-autoencoder");
-        List<String> objectives = List.of(list.split(list.contains("=") ? ";" : ","));
+        Set<Integer> heldOut = Arrays.stream(System.getProperty("imagesim.bench.held-out", "6,7,8,9").split(","))
+                .map(String::trim).map(Integer::valueOf).collect(Collectors.toSet());
+        List<String> objectives = List.of(System.getProperty("imagesim.bench.objectives",
+                "triplet;contrastive;center;softmax").split(";"));
 
-        IdxDataset test = IdxDataset.read(fashion.resolve("t10k-images-idx3-ubyte.gz"));
-        List<BufferedImage> seen = new ArrayList<>();
-        List<Integer> seenLabels = new ArrayList<>();
-        List<BufferedImage> heldOut = new ArrayList<>();
-        List<Integer> heldOutLabels = new ArrayList<>();
-        for (int i = 0; i < test.size(); i++) {
-            boolean held = test.label(i) >= 8;
-            (held ? heldOut : seen).add(test.image(i));
-            (held ? heldOutLabels : seenLabels).add(test.label(i));
-        }
-
+        TestSplit seen = TestSplit.of(fashion, label -> !heldOut.contains(label));
+        TestSplit unseen = TestSplit.of(fashion, heldOut::contains);
         List<String> rows = new ArrayList<>();
         try (RunningService service = FashionMnistJobs.service(dataDir, fashion)) {
-            rows.add(row(service, "untrained (lr 1e-9, BN fitted)", "{\"type\":\"triplet\"}", 1, 100, 1e-9,
-                    dimension, fashion, seen, seenLabels, heldOut, heldOutLabels));
             for (String entry : objectives) {
                 int equals = entry.indexOf('=');
                 String name = equals < 0 ? entry.trim() : entry.substring(0, equals).trim();
                 String objective = equals < 0 ? "{\"type\":\"" + name + "\"}" : entry.substring(equals + 1);
-                rows.add(row(service, name, objective, epochs, perClass, learningRate, dimension, fashion, seen,
-                        seenLabels, heldOut, heldOutLabels));
+                String row = row(service, name, objective, heldOut, fashion, seen, unseen);
+                System.out.println(row);
+                rows.add(row);
             }
         }
-        String table = "| objective | epochs | train samples/s | seen R@1 | seen MAP@R | held-out R@1 | held-out MAP@R "
-                + "| wall s |\n|---|---|---|---|---|---|---|---|\n" + String.join("\n", rows) + "\n";
-        String header = String.format(Locale.ROOT, "Fashion-MNIST, cnn 32 px grayscale, %d-d, P×K 8×16, Adam %s "
-                + "with cosine decay, seed 42, %d training images per seen class; test: t10k, seen = classes 0–7 "
-                + "(8000 images), held-out = 8, 9 (2000 images)%n%n", dimension, learningRate, perClass);
-        System.out.println(header + table);
-        Path out = Path.of("target/benchmarks/objectives.md");
+        Path out = Path.of("target/benchmarks/objectives.tsv");
         Files.createDirectories(out.getParent());
-        Files.writeString(out, header + table);
+        Files.writeString(out, String.join("\n", rows) + "\n");
     }
 
-    private static String row(RunningService service, String name, String objective, int epochs, int perClass,
-            double learningRate, int dimension, Path fashion, List<BufferedImage> seen, List<Integer> seenLabels,
-            List<BufferedImage> heldOut, List<Integer> heldOutLabels) {
-        String modelId = "bench-" + name.replaceAll("[^a-z-]", "") + "-" + epochs;
+    private String row(RunningService service, String name, String objective, Set<Integer> heldOut, Path fashion,
+            TestSplit seen, TestSplit unseen) {
+        String modelId = "bench-" + name.replaceAll("[^a-z0-9-]", "");
+        String extra = System.getProperty("imagesim.bench.request", "");
+        String perClass = System.getProperty("imagesim.bench.images-per-class");
         String request = String.format(Locale.ROOT, """
-                {"dataset":{"type":"idx","path":"%s","heldOutClasses":%s,"validationFraction":0.05,
-                 "maxImagesPerClass":%d},
-                 "trunk":{"architecture":"cnn","inputSize":32},"objective":%s,"embeddingDim":%d,"epochs":%d,
-                 "batch":{"p":8,"k":16},"learningRate":%s,"seed":42,"modelId":"%s"}""",
-                fashion.getFileName(), HELD_OUT, perClass, objective, dimension, epochs, learningRate, modelId);
-        long started = System.nanoTime();
+                {"dataset":{"type":"idx","path":"%s","heldOutClasses":[%s]%s},
+                 "trunk":{"architecture":"cnn"},"objective":%s,"embeddingDim":%d,"epochs":%d,
+                 "batch":{"p":%d,"k":%d},"seed":%d,"modelId":"%s"%s}""",
+                fashion.getFileName(), heldOut.stream().sorted().map(c -> "\"" + c + "\"").collect(Collectors.joining(",")),
+                perClass == null ? "" : ",\"maxImagesPerClass\":" + perClass, objective,
+                Integer.getInteger("imagesim.bench.embedding-dim", 64), Integer.getInteger("imagesim.bench.epochs", 3),
+                Integer.getInteger("imagesim.bench.p", 6), Integer.getInteger("imagesim.bench.k", 16),
+                Long.getLong("imagesim.bench.seed", 0), modelId, extra.isBlank() ? "" : "," + extra);
         JsonNode job = FashionMnistJobs.train(service, request);
-        double wall = (System.nanoTime() - started) / 1e9;
-        EmbeddingModel model = service.bean(EmbeddingModels.class).get(modelId);
-        RetrievalMetrics onSeen = retrieval(model, seen, seenLabels);
-        RetrievalMetrics onHeldOut = retrieval(model, heldOut, heldOutLabels);
-        return String.format(Locale.ROOT, "| %s | %d | %.0f | %.3f | %.3f | %.3f | %.3f | %.0f |", name, epochs,
-                job.get("samplesPerSecond").asDouble(), onSeen.recallAt1(), onSeen.mapAtR(), onHeldOut.recallAt1(),
-                onHeldOut.mapAtR(), wall);
-    }
-
-    private static RetrievalMetrics retrieval(EmbeddingModel model, List<BufferedImage> images, List<Integer> labels) {
-        float[][] vectors = new float[images.size()][];
-        for (int start = 0; start < images.size(); start += 256) {
-            float[][] batch = model.embed(images.subList(start, Math.min(images.size(), start + 256)));
-            System.arraycopy(batch, 0, vectors, start, batch.length);
+        double trainSeconds = 0;
+        double evaluationSeconds = 0;
+        for (JsonNode epoch : job.get("evaluation")) {
+            trainSeconds += epoch.get("seconds").asDouble();
+            evaluationSeconds += epoch.path("evaluationSeconds").asDouble();
+            System.out.printf(Locale.ROOT, "# %s epoch %d: loss %.6f, validation MAP@R %.4f, held-out MAP@R %.4f%n",
+                    name, epoch.get("epoch").asInt(), epoch.get("loss").asDouble(),
+                    epoch.path("seenClasses").path("mapAtR").asDouble(Double.NaN),
+                    epoch.path("heldOutClasses").path("mapAtR").asDouble(Double.NaN));
         }
-        return RetrievalEvaluator.evaluate(vectors, labels.stream().mapToInt(Integer::intValue).toArray(),
-                Distance.COSINE);
+        EmbeddingModel model = service.bean(EmbeddingModels.class).get(modelId);
+        RetrievalMetrics onSeen = seen.retrieval(model);
+        RetrievalMetrics onUnseen = unseen.retrieval(model);
+        return String.format(Locale.ROOT, "train\timagesim\t%s\t%.1f\t%.4f\t%.4f\t%.4f\t%.4f\t%d\t%.1f\t%.1f", name,
+                job.get("samplesPerSecond").asDouble(), onSeen.recallAt1(), onSeen.mapAtR(), onUnseen.recallAt1(),
+                onUnseen.mapAtR(), job.path("selectedEpoch").asInt(), trainSeconds, evaluationSeconds);
     }
 }
