@@ -23,7 +23,7 @@ import dev.imagesim.ingest.ReindexStatus;
 class ReindexController {
 
     /** @param model id of the installed model the collection should use from now on */
-    record ReindexRequest(@Schema(example = "fashion-mnist-cnn32-triplet-v1") String model) {
+    record ReindexRequest(@Schema(example = "fashion-mnist-cnn32-triplet-v2") String model) {
     }
 
     private final CollectionReindexer reindexer;

@@ -231,7 +231,7 @@ class VectorCollectionTest {
                     409, "collection-has-no-model");
             assertProblem(service.multipart("POST", "/api/v1/collections/v/search", new Multipart().image("image", png)),
                     409, "collection-has-no-model");
-            assertProblem(service.postJson("/api/v1/collections/v/reindex", "{\"model\":\"fashion-mnist-cnn32-triplet-v1\"}"),
+            assertProblem(service.postJson("/api/v1/collections/v/reindex", "{\"model\":\"fashion-mnist-cnn32-triplet-v2\"}"),
                     409, "collection-has-no-model");
             assertProblem(service.request("PUT", "/api/v1/collections/images/images/x", "application/json",
                     "{\"vector\":[1,2,3]}".getBytes()), 409, "collection-embeds-images");
@@ -244,7 +244,7 @@ class VectorCollectionTest {
             assertProblem(service.postJson("/api/v1/collections", "{\"name\":\"w\",\"dimension\":100000}"), 400,
                     "invalid-dimension");
             assertProblem(service.postJson("/api/v1/collections",
-                    "{\"name\":\"w\",\"dimension\":4,\"model\":\"fashion-mnist-cnn32-triplet-v1\"}"), 400, "model-and-dimension");
+                    "{\"name\":\"w\",\"dimension\":4,\"model\":\"fashion-mnist-cnn32-triplet-v2\"}"), 400, "model-and-dimension");
             assertThat(service.get("/api/v1/collections/v").json().get("size").asInt()).isZero();
         }
     }

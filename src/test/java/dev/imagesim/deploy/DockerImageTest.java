@@ -37,7 +37,7 @@ class DockerImageTest {
                     "http://" + container.getHost() + ":" + container.getMappedPort(8080) + "/api/v1/models"))
                     .header("X-API-Key", "docker-test-admin-key").build(), HttpResponse.BodyHandlers.ofString());
             assertThat(health.statusCode()).isEqualTo(200);
-            assertThat(health.body()).contains("fashion-mnist-cnn32-triplet-v1");
+            assertThat(health.body()).contains("fashion-mnist-cnn32-triplet-v2");
         }
     }
 }
