@@ -122,9 +122,10 @@ public class TrainingPlanner {
         require(datasetOut.validationFraction() >= 0 && datasetOut.validationFraction() < 1,
                 "dataset.validationFraction must be in [0, 1)");
         LearningRateSchedule schedule = request.schedule() == null ? LearningRateSchedule.COSINE : request.schedule();
+        long seed = request.seed() == null ? 42L : request.seed();
         TrainingRequest resolved = new TrainingRequest(datasetOut, trunk, objective(request.objective()), dim, epochs,
-                request.patience(), batch, learningRate, schedule, device, request.seed() == null ? 42L : request.seed(),
-                augmentation, modelId, request.description());
+                request.patience(), batch, learningRate, schedule, device, seed, augmentation, modelId,
+                request.description());
         return new TrainingPlan(resolved, manifest(resolved, base, parent), parent);
     }
 

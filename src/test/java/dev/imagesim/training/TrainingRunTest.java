@@ -102,9 +102,9 @@ class TrainingRunTest {
         // the installed weights embed the held-out images exactly as the selected epoch's network did
         int[] heldOut = DatasetSplit.of(dataset, HELD_OUT, 0.1, null, 42).heldOut();
         try (NDManager manager = NDManager.newBaseManager()) {
-            SplitEmbedder embedder = new SplitEmbedder(network(result.weights()), new TensorBatches(dataset, manifest()),
-                    manager, 1, 32);
-            int[] labels = new TensorBatches(dataset, manifest()).labels(heldOut);
+            TensorBatches tensors = new TensorBatches(dataset, manifest());
+            SplitEmbedder embedder = new SplitEmbedder(network(result.weights()), tensors, manager, 1, 32);
+            int[] labels = tensors.labels(heldOut);
             assertThat(RetrievalEvaluator.evaluate(embedder.embed(heldOut), labels, Distance.COSINE).mapAtR())
                     .isCloseTo(selected.heldOutClasses().mapAtR(), within(1e-6));
         }

@@ -2,12 +2,11 @@ package dev.imagesim.training.objective;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static dev.imagesim.training.objective.PyTorchFixtures.floats;
 
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -26,29 +25,17 @@ import dev.imagesim.TestEngine;
  * Every objective against plain PyTorch on one P×K batch: the same embeddings (and classifier weights and
  * centres) must give the same loss, the same gradient with respect to the embedding (and the classifier),
  * and, for center loss, the same centres after the update. The fixture and the script that wrote it
- * ({@code make_parity_fixtures.py}) are in {@code src/test/resources/training/}; its losses are the ones {@code bench/pytorch_train_bench.py} trains
- * with, so the training benchmark compares like with like.
+ * ({@code make_parity_fixtures.py}) are in {@code src/test/resources/training/}; its losses are the ones
+ * {@code bench/pytorch_train_bench.py} trains with, so the training benchmark compares like with like.
  */
 class ObjectiveParityTest {
 
     private static final float TOLERANCE = 2e-5f;
     private static final JsonNode FIXTURE = PyTorchFixtures.read("objective-parity.json");
 
-    private NDManager manager;
-
     @BeforeAll
     static void engine() {
         TestEngine.start();
-    }
-
-    @BeforeEach
-    void open() {
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterEach
-    void close() {
-        manager.close();
     }
 
     static Stream<Arguments> cases() {
@@ -61,39 +48,41 @@ class ObjectiveParityTest {
         int[] labels = ints(FIXTURE.get("labels"));
         int dimension = FIXTURE.get("dimension").asInt();
         int classes = FIXTURE.get("classes").asInt();
-        NDArray embedding = manager.create(PyTorchFixtures.floats(FIXTURE.get("embedding")), new Shape(labels.length, dimension));
-        embedding.setRequiresGradient(true);
         Objective objective = PyTorchFixtures.objective(c.get("objective"), classes, dimension);
-        NDArray headWeight = null;
-        if (c.has("headWeight")) {
-            headWeight = manager.create(PyTorchFixtures.floats(c.get("headWeight")), new Shape(classes, dimension));
-            headWeight.setRequiresGradient(true);
-        }
         if (objective instanceof CenterLossObjective center) {
-            center.restoreCentres(rows(PyTorchFixtures.floats(c.get("centres")), classes));
+            center.restoreCentres(rows(floats(c.get("centres")), classes));
         }
-        float loss;
-        try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-            NDArray logits = headWeight == null ? null
-                    : embedding.matMul(headWeight.transpose()).add(manager.create(PyTorchFixtures.floats(c.get("headBias"))));
-            NDArray value = objective.loss(embedding, logits, null, labels).value();
-            loss = value.getFloat();
-            collector.backward(value);
-        }
-        assertThat(loss).as("loss").isCloseTo((float) c.get("loss").asDouble(), within(TOLERANCE));
-        assertClose(embedding.getGradient().toFloatArray(), PyTorchFixtures.floats(c.get("embeddingGradient")), "embedding gradient");
-        if (headWeight != null) {
-            assertClose(headWeight.getGradient().toFloatArray(), PyTorchFixtures.floats(c.get("headWeightGradient")),
-                    "classifier gradient");
-        }
-        if (objective instanceof CenterLossObjective center) {
-            center.afterStep(rows(PyTorchFixtures.floats(FIXTURE.get("embedding")), labels.length), labels);
-            float[] moved = new float[classes * dimension];
-            float[][] centres = center.centres();
-            for (int j = 0; j < classes; j++) {
-                System.arraycopy(centres[j], 0, moved, j * dimension, dimension);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray embedding = manager.create(floats(FIXTURE.get("embedding")), new Shape(labels.length, dimension));
+            embedding.setRequiresGradient(true);
+            NDArray headWeight = c.has("headWeight")
+                    ? manager.create(floats(c.get("headWeight")), new Shape(classes, dimension)) : null;
+            if (headWeight != null) {
+                headWeight.setRequiresGradient(true);
             }
-            assertClose(moved, PyTorchFixtures.floats(c.get("centresAfterStep")), "centres after the step");
+            float loss;
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                NDArray logits = headWeight == null ? null
+                        : embedding.matMul(headWeight.transpose()).add(manager.create(floats(c.get("headBias"))));
+                NDArray value = objective.loss(embedding, logits, null, labels).value();
+                loss = value.getFloat();
+                collector.backward(value);
+            }
+            assertThat(loss).as("loss").isCloseTo((float) c.get("loss").asDouble(), within(TOLERANCE));
+            assertClose(embedding.getGradient().toFloatArray(), floats(c.get("embeddingGradient")),
+                    "embedding gradient");
+            if (headWeight != null) {
+                assertClose(headWeight.getGradient().toFloatArray(), floats(c.get("headWeightGradient")),
+                        "classifier gradient");
+            }
+        }
+        if (objective instanceof CenterLossObjective center) {
+            center.afterStep(rows(floats(FIXTURE.get("embedding")), labels.length), labels);
+            float[] moved = new float[classes * dimension];
+            for (int j = 0; j < classes; j++) {
+                System.arraycopy(center.centres()[j], 0, moved, j * dimension, dimension);
+            }
+            assertClose(moved, floats(c.get("centresAfterStep")), "centres after the step");
         }
     }
 
