@@ -176,9 +176,7 @@ final class TrainingRun {
                     RetrievalMetrics seen = retrieval(embedder, validation);
                     RetrievalMetrics unseen = retrieval(embedder, heldOut);
                     if (improves(reports, trained.evaluated(seen, unseen, 0))) {
-                        bestVerification = verification(embedder, verificationImages, seed);
-                        byte[] weights = torchscript ? torchScript((PtSymbolBlock) embedding) : weights(embedding);
-                        AtomicFiles.write(bestWeights, out -> out.write(weights));
+                        bestVerification = keep(embedding, torchscript, bestWeights, embedder, verificationImages);
                     }
                     EpochReport report = trained.evaluated(seen, unseen, (System.nanoTime() - evaluationStarted) / 1e9);
                     reports.add(report);
@@ -192,9 +190,7 @@ final class TrainingRun {
                 }
                 if (!Files.isRegularFile(bestWeights)) {
                     // resumed from a checkpoint written before jobs kept their selected epoch, with no epoch left
-                    bestVerification = verification(embedder, verificationImages, seed);
-                    byte[] weights = weights(embedding);
-                    AtomicFiles.write(bestWeights, out -> out.write(weights));
+                    bestVerification = keep(embedding, torchscript, bestWeights, embedder, verificationImages);
                 }
                 EpochReport selected = EpochReport.selected(reports).orElseThrow();
                 ModelEvaluation evaluation = new ModelEvaluation(selected.seenClasses(), selected.heldOutClasses(),
@@ -210,6 +206,14 @@ final class TrainingRun {
         // The objectives compute their own loss; DJL's config requires a Loss object, which stays unused.
         return model.newTrainer(new DefaultTrainingConfig(Loss.l2Loss()).optOptimizer(new TorchAdam(rate))
                 .optDevices(new Device[] {device}));
+    }
+
+    /** Keeps the network as it is now as the job's result: its weights in {@code file}; returns its verification. */
+    private VerificationMetrics keep(Block embedding, boolean torchscript, Path file, SplitEmbedder embedder,
+            int[] verificationImages) throws IOException {
+        byte[] weights = torchscript ? torchScript((PtSymbolBlock) embedding) : weights(embedding);
+        AtomicFiles.write(file, out -> out.write(weights));
+        return verification(embedder, verificationImages, plan.request().seed());
     }
 
     /** Whether {@code candidate} would be the selected epoch after {@code earlier}. */
