@@ -15,8 +15,9 @@ ROUNDS=${ROUNDS:-3}
 ARCHS=${ARCHS:-cnn,resnet18,resnet50}
 export THREADS=${THREADS:-2}
 export WARMUP_SECONDS=${WARMUP_SECONDS:-5}
+# the three run in one environment: the launchers' OMP_WAIT_POLICY, and glibc's malloc defaults unless the
+# caller exports MALLOC_* settings (they then apply to all three)
 export OMP_WAIT_POLICY=PASSIVE
-export MALLOC_ARENA_MAX=1
 ROOT=$PWD
 OUT=$ROOT/target/ab
 mkdir -p "$OUT"
@@ -29,8 +30,7 @@ done
 : > "$OUT/runs.tsv"
 for round in $(seq "$ROUNDS"); do
   echo "# round $round: PyTorch eager" >&2
-  MALLOC_MMAP_MAX_=0 MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=2147483647 MALLOC_TOP_PAD_=268435456 \
-    /usr/bin/python3 bench/pytorch_embed_bench.py "$OUT" "$ARCHS" | sed "s/^/$round\tpeer\t/" >> "$OUT/runs.tsv"
+  /usr/bin/python3 bench/pytorch_embed_bench.py "$OUT" "$ARCHS" | sed "s/^/$round\tpeer\t/" >> "$OUT/runs.tsv"
   for side in A B; do
     echo "# round $round: $side (${!side})" >&2
     (cd "$OUT/$side" && ./mvnw -B -ntp -q -Pbench test -Dtest=EmbeddingBenchmark -Dsurefire.failIfNoSpecifiedTests=false \

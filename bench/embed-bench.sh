@@ -1,12 +1,11 @@
 #!/usr/bin/env bash
 # Side by side, in one run: PyTorch eager (Debian python3-torch / python3-torchvision, CPU) and the service's
-# two DJL paths — the DJL-built eager trunk (as served: batch normalisation folded, activations channels-last;
-# as served with NCHW activations; and as built) and the
-# TorchScript trunk traced from the PyTorch model — on
-# the default model's small CNN (32 px grey) and ResNet-18 and ResNet-50 at 224 px, batch 1 and 32, same
-# thread count, OMP_WAIT_POLICY and glibc malloc settings for both (MALLOC_ARENA_MAX=1 included).
-# Then the embedding endpoint over HTTP with 1, 4 and 16 concurrent single-image clients, each engine as the
-# service's default model. Needs: /usr/bin/python3 with python3-torch and python3-torchvision. Output:
+# two DJL paths — the DJL-built eager trunk (as served: batch normalisation folded; and as built) and the
+# TorchScript trunk traced from the PyTorch model — on the default model's small CNN (32 px grey) and
+# ResNet-18 and ResNet-50 at 224 px, batch 1 and 32, same thread count and environment for both
+# (OMP_WAIT_POLICY=PASSIVE, glibc's malloc defaults unless the caller exports MALLOC_* settings). Then the
+# embedding endpoint over HTTP with 1, 4 and 16 concurrent single-image clients, each engine as the service's
+# default model. Needs: /usr/bin/python3 with python3-torch and python3-torchvision. Output:
 # target/bench/embed-*.tsv and two Markdown tables.
 #   bench/embed-bench.sh                      # cnn,resnet18,resnet50 with 2 threads
 #   ARCHS=resnet18 THREADS=1 bench/embed-bench.sh
@@ -18,14 +17,10 @@ export THREADS=${THREADS:-2}
 # both sides warm up for this long at each batch size before they time (the JVM needs it; the peer gets the same)
 export WARMUP_SECONDS=${WARMUP_SECONDS:-5}
 export OMP_WAIT_POLICY=PASSIVE
-# one malloc arena for both sides, as an embedding-heavy deployment runs (docs/configuration.md)
-export MALLOC_ARENA_MAX=1
 mkdir -p "$OUT"
 
 echo "# PyTorch eager (also traces the TorchScript bundles)" >&2
-# the peer gets the glibc malloc settings the service makes for itself (NativeEnvironment)
-MALLOC_MMAP_MAX_=0 MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=2147483647 MALLOC_TOP_PAD_=268435456 \
-  /usr/bin/python3 bench/pytorch_embed_bench.py "$OUT" "$ARCHS" | tee "$OUT/embed-pytorch.tsv" >&2
+/usr/bin/python3 bench/pytorch_embed_bench.py "$OUT" "$ARCHS" | tee "$OUT/embed-pytorch.tsv" >&2
 echo "# DJL: eager trunk and TorchScript trunk" >&2
 ./mvnw -B -ntp -q -Pbench test -Dtest=EmbeddingBenchmark -Dsurefire.failIfNoSpecifiedTests=false \
   -Dimagesim.engine.threads="$THREADS" -Dimagesim.bench.archs="$ARCHS" \
@@ -39,13 +34,12 @@ echo "# DJL over HTTP: 1, 4, 16 concurrent single-image clients" >&2
 gawk -F'\t' '
   { rate[$2, $3, $4] = $5; ms[$2, $3, $4] = $6; key[$3 "\t" $4] = 1 }
   END {
-    print "| model | batch | PyTorch eager img/s | DJL eager img/s | DJL eager / PyTorch | NCHW / PyTorch | unfolded / PyTorch | DJL TorchScript img/s | TorchScript / PyTorch | ms per call PyTorch / DJL eager / TorchScript |"
-    print "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
+    print "| model | batch | PyTorch eager img/s | DJL eager img/s | DJL eager / PyTorch | unfolded / PyTorch | DJL TorchScript img/s | TorchScript / PyTorch | ms per call PyTorch / DJL eager / TorchScript |"
+    print "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
     n = asorti(key, keys)
     for (i = 1; i <= n; i++) { split(keys[i], k, "\t"); a = k[1]; b = k[2]; p = rate["pytorch-eager", a, b]
-      printf "| %s | %s | %.1f | %.1f | %.2f× | %.2f× | %.2f× | %.1f | %.2f× | %s / %s / %s |\n", a, b, p,
-        rate["djl-eager", a, b], rate["djl-eager", a, b] / p, rate["djl-eager-nchw", a, b] / p,
-        rate["djl-eager-unfolded", a, b] / p,
+      printf "| %s | %s | %.1f | %.1f | %.2f× | %.2f× | %.1f | %.2f× | %s / %s / %s |\n", a, b, p,
+        rate["djl-eager", a, b], rate["djl-eager", a, b] / p, rate["djl-eager-unfolded", a, b] / p,
         rate["djl-torchscript", a, b], rate["djl-torchscript", a, b] / p,
         ms["pytorch-eager", a, b], ms["djl-eager", a, b], ms["djl-torchscript", a, b] }
   }' "$OUT/embed-pytorch.tsv" "$OUT/embed-djl.tsv"

@@ -9,9 +9,9 @@ the default model's small CNN (TrunkFactory.smallCnn: four conv3x3-BN-ReLU stage
 2x2 max pooling after the first three, global average pool, linear head) on 32 px grey, 64-d. Then:
   - times it in eager mode at batch 1 and batch 32, preprocessing included
     (uint8 HWC -> float CHW, normalised), with torch.set_num_threads(THREADS), after a warm-up of
-    WARMUP_SECONDS (default 5, as the Java side). The batch is a permuted view of the stacked HWC images, so
-    its memory is channels-last, and PyTorch's convolutions keep that layout through the whole network (as
-    the service's served networks do since imagesim.engine.channels-last);
+    WARMUP_SECONDS (default 5, as the Java side). The batch is a permuted view of the stacked HWC images (the
+    usual way from numpy images to NCHW), so its memory is channels-last, and PyTorch's convolutions keep that
+    layout through the whole network;
   - traces it to TorchScript and writes a service model bundle (trunk.pt + manifest.json) under
     OUT/<arch>-torchscript, which the Java side then loads through DJL.
 Prints tab-separated rows:  embed  pytorch-eager  <arch>  <batch>  <images/s>  <p50 ms per call>

@@ -35,6 +35,17 @@ public record RequestLimits(
         @DefaultValue("4096") @Min(1) int maxDimension,
         @DefaultValue("1MB") DataSize maxBodySize) {
 
+    /** Refuses a request of no image (400 {@code image-missing}) or of more than {@code maxImagesPerRequest} (413). */
+    public void requireImageCount(int count) {
+        if (count == 0) {
+            throw ImagesimException.invalid("image-missing", "the request holds no image");
+        }
+        if (count > maxImagesPerRequest) {
+            throw new ImagesimException(ImagesimException.Kind.TOO_LARGE, "too-many-images", "the request holds "
+                    + count + " images; the limit is " + maxImagesPerRequest);
+        }
+    }
+
     /** Refuses a neighbour count outside 1..{@code maxK} with 400 {@code k-out-of-range}. */
     public void requireK(int k) {
         if (k < 1 || k > maxK) {

@@ -27,7 +27,7 @@ import dev.imagesim.catalog.Collection;
 import dev.imagesim.catalog.CollectionInfo;
 import dev.imagesim.embedding.EmbeddingModel;
 import dev.imagesim.embedding.EmbeddingModels;
-import dev.imagesim.index.Distance;
+import dev.imagesim.vector.Distance;
 import dev.imagesim.index.IndexParameters;
 import dev.imagesim.index.IndexProperties;
 import dev.imagesim.index.IndexType;

@@ -14,6 +14,7 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
+import dev.imagesim.RequestLimits;
 import dev.imagesim.embedding.EmbeddingModel;
 import dev.imagesim.embedding.EmbeddingModels;
 import dev.imagesim.embedding.ImageDecoder;
@@ -26,11 +27,13 @@ class EmbeddingController {
     private final EmbeddingModels models;
     private final ImageDecoder decoder;
     private final RequestParts parts;
+    private final RequestLimits limits;
 
-    EmbeddingController(EmbeddingModels models, ImageDecoder decoder, RequestParts parts) {
+    EmbeddingController(EmbeddingModels models, ImageDecoder decoder, RequestParts parts, RequestLimits limits) {
         this.models = models;
         this.decoder = decoder;
         this.parts = parts;
+        this.limits = limits;
     }
 
     @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
@@ -40,7 +43,7 @@ class EmbeddingController {
     EmbeddingsResponse embed(
             @RequestPart("image") List<MultipartFile> image,
             @Parameter(description = "model id; default: the default model") @RequestParam(required = false) String model) {
-        parts.requireImageCount(image.size());
+        limits.requireImageCount(image.size());
         EmbeddingModel embeddingModel = models.getOrDefault(model);
         float[][] vectors = embeddingModel.embed(image.stream()
                 .map(file -> decoder.decode(parts.bytes(file)).image())

@@ -38,7 +38,8 @@ import dev.imagesim.ingest.BatchItem;
 import dev.imagesim.ingest.BatchResult;
 import dev.imagesim.ingest.ImageIngest;
 import dev.imagesim.catalog.VectorItem;
-import dev.imagesim.ingest.ZipArchive;
+import dev.imagesim.ingest.Uploads;
+import dev.imagesim.ingest.Uploads.Upload;
 
 @RestController
 @RequestMapping("/api/v1/collections/{collection}")
@@ -46,13 +47,16 @@ import dev.imagesim.ingest.ZipArchive;
 class ImageController {
 
     private final ImageIngest ingest;
+    private final Uploads uploads;
     private final Catalog catalog;
     private final RequestParts parts;
     private final RequestLimits limits;
     private final JsonMapper json;
 
-    ImageController(ImageIngest ingest, Catalog catalog, RequestParts parts, RequestLimits limits, JsonMapper json) {
+    ImageController(ImageIngest ingest, Uploads uploads, Catalog catalog, RequestParts parts, RequestLimits limits,
+            JsonMapper json) {
         this.ingest = ingest;
+        this.uploads = uploads;
         this.catalog = catalog;
         this.parts = parts;
         this.limits = limits;
@@ -120,7 +124,7 @@ class ImageController {
         if (request == null || request.items() == null) {
             throw ImagesimException.invalid("body-missing", "the request body must hold an items array");
         }
-        parts.requireImageCount(request.items().size());
+        limits.requireImageCount(request.items().size());
         List<VectorItem> items = new ArrayList<>(request.items().size());
         for (VectorBatchItem item : request.items()) {
             items.add(new VectorItem(item.id(), item.vector(), parts.metadata(item.metadata())));
@@ -154,33 +158,14 @@ class ImageController {
             @RequestPart(name = "metadata", required = false) String metadata) {
         catalog.collection(collection);
         Map<String, String> metadataById = parts.batchMetadata(metadata);
-        parts.requireImageCount(image.size());
-        List<BatchItem> items = new ArrayList<>();
-        for (MultipartFile file : image) {
-            byte[] bytes = parts.bytes(file);
-            if (ZipArchive.isZip(bytes)) {
-                for (ZipArchive.Entry entry : ZipArchive.expand(bytes, ZipArchive.Limits.of(limits))) {
-                    items.add(new BatchItem(entry.name(), entry.bytes(), metadataById.get(entry.name())));
-                }
-            } else {
-                String id = idFromFileName(file.getOriginalFilename());
-                items.add(new BatchItem(id, bytes, metadataById.get(id)));
-            }
-        }
-        parts.requireImageCount(items.size());
+        limits.requireImageCount(image.size());
+        List<Upload> files = image.stream().map(file -> new Upload(file.getOriginalFilename(), parts.bytes(file)))
+                .toList();
+        List<BatchItem> items = uploads.items(files, metadataById);
         return ingest.putAll(collection, items);
     }
 
     private JsonNode metadataNode(ImageRecord record) {
         return record.metadataJson() == null ? json.createObjectNode() : json.readTree(record.metadataJson());
-    }
-
-    private static String idFromFileName(String fileName) {
-        if (fileName == null) {
-            return null;
-        }
-        String base = fileName.substring(Math.max(fileName.lastIndexOf('/'), fileName.lastIndexOf('\\')) + 1);
-        int dot = base.lastIndexOf('.');
-        return dot > 0 ? base.substring(0, dot) : base;
     }
 }

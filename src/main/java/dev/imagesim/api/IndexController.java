@@ -25,9 +25,9 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import dev.imagesim.ImagesimException;
 import dev.imagesim.RequestLimits;
 import dev.imagesim.catalog.Catalog;
-import dev.imagesim.search.EfTuner;
-import dev.imagesim.search.EfTunings;
-import dev.imagesim.search.TuneStatus;
+import dev.imagesim.maintenance.EfTuner;
+import dev.imagesim.maintenance.EfTunings;
+import dev.imagesim.maintenance.TuneStatus;
 
 /** A collection's HNSW search breadth: tuned from a target recall, or set by hand. */
 @RestController

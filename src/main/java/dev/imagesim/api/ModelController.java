@@ -15,7 +15,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import tools.jackson.databind.JsonNode;
 
 import dev.imagesim.ImagesimException;
-import dev.imagesim.evaluation.ModelEvaluation;
+import dev.imagesim.model.ModelEvaluation;
 import dev.imagesim.model.ModelBundle;
 import dev.imagesim.model.ModelManifest;
 import dev.imagesim.model.ModelRegistry;

@@ -37,17 +37,6 @@ class RequestParts {
         }
     }
 
-    /** At least one and at most {@code imagesim.limits.max-images-per-request} images. */
-    void requireImageCount(int count) {
-        if (count == 0) {
-            throw ImagesimException.invalid("image-missing", "the request holds no image");
-        }
-        if (count > limits.maxImagesPerRequest()) {
-            throw new ImagesimException(Kind.TOO_LARGE, "too-many-images", "the request holds " + count
-                    + " images; the limit is " + limits.maxImagesPerRequest());
-        }
-    }
-
     /** Validates metadata JSON: absent or blank means none, otherwise a JSON object within the size limit. */
     String metadata(String text) {
         return text == null || text.isBlank() ? null : metadata(object(text, "metadata"));

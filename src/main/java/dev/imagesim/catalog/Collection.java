@@ -4,7 +4,7 @@ import java.time.Instant;
 
 import dev.imagesim.ImagesimException;
 import dev.imagesim.ImagesimException.Kind;
-import dev.imagesim.index.Distance;
+import dev.imagesim.vector.Distance;
 import dev.imagesim.index.IndexParameters;
 
 /**

@@ -2,11 +2,12 @@ package dev.imagesim.embedding;
 
 import java.io.IOException;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 
 import jakarta.annotation.PreDestroy;
 
-import ai.djl.Model;
 
 import org.springframework.stereotype.Component;
 
@@ -14,29 +15,32 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 import dev.imagesim.ImagesimException;
 import dev.imagesim.ImagesimException.Kind;
-import dev.imagesim.model.DjlRuntime;
-import dev.imagesim.model.IntraOpThreads;
 import dev.imagesim.model.ModelBundle;
 import dev.imagesim.model.ModelLoader;
 import dev.imagesim.model.ModelRegistry;
 
-/** Loaded embedding models by id: each bundle is loaded once, on first use, and closed at shutdown. */
+/**
+ * Loaded embedding models by id: each bundle is loaded once, on first use, and closed at shutdown. A load runs
+ * outside any lock: callers of the model being loaded wait for that load (interruptibly), callers of other
+ * models do not wait at all, and a failed load is forgotten so that the next call tries again.
+ */
 @Component
 public class EmbeddingModels {
 
     private final ModelRegistry registry;
     private final ModelLoader loader;
-    private final IntraOpThreads threads;
     private final EmbeddingProperties properties;
     private final MeterRegistry meters;
-    private final Map<String, DjlEmbeddingModel> loaded = new ConcurrentHashMap<>();
-    private final Map<String, EmbeddingModel> timed = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<Loaded>> models = new ConcurrentHashMap<>();
 
-    public EmbeddingModels(ModelRegistry registry, ModelLoader loader, DjlRuntime runtime,
-            EmbeddingProperties properties, MeterRegistry meters) {
+    /** A loaded model and the timed view callers get. */
+    private record Loaded(DjlEmbeddingModel model, EmbeddingModel timed) {
+    }
+
+    public EmbeddingModels(ModelRegistry registry, ModelLoader loader, EmbeddingProperties properties,
+            MeterRegistry meters) {
         this.registry = registry;
         this.loader = loader;
-        this.threads = runtime.intraOpThreads();
         this.properties = properties;
         this.meters = meters;
         get(registry.defaultBundle().id());
@@ -49,10 +53,32 @@ public class EmbeddingModels {
 
     /** The model with this id; a 404-kind error when no such bundle is installed. */
     public EmbeddingModel get(String modelId) {
-        return timed.computeIfAbsent(modelId, id -> new TimedEmbeddingModel(
-                loaded.computeIfAbsent(id, key -> load(registry.find(key).orElseThrow(
-                        () -> ImagesimException.notFound("model-not-found", "no model with id '" + key + "'")))),
-                meters));
+        CompletableFuture<Loaded> mine = new CompletableFuture<>();
+        CompletableFuture<Loaded> existing = models.putIfAbsent(modelId, mine);
+        if (existing == null) {
+            try {
+                DjlEmbeddingModel model = load(registry.find(modelId).orElseThrow(
+                        () -> ImagesimException.notFound("model-not-found", "no model with id '" + modelId + "'")));
+                mine.complete(new Loaded(model, new TimedEmbeddingModel(model, meters)));
+            } catch (RuntimeException e) {
+                models.remove(modelId, mine);
+                mine.completeExceptionally(e);
+                throw e;
+            }
+            existing = mine;
+        }
+        return await(existing).timed();
+    }
+
+    private static Loaded await(CompletableFuture<Loaded> load) {
+        try {
+            return load.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ImagesimException(Kind.UNAVAILABLE, "interrupted", "interrupted while a model was loading");
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException failure ? failure : new IllegalStateException(e.getCause());
+        }
     }
 
     /** The given id, or the default model when it is null or blank. */
@@ -62,10 +88,8 @@ public class EmbeddingModels {
 
     private DjlEmbeddingModel load(ModelBundle bundle) {
         try {
-            int predictors = properties.predictors() > 0 ? properties.predictors() : threads.total();
-            Model served = loader.loadForServing(bundle,
-                    DjlEmbeddingModel.passThreads(threads.total(), predictors, bundle.manifest()));
-            return new DjlEmbeddingModel(bundle.manifest(), served, threads, predictors, properties.batchSize(),
+            return new DjlEmbeddingModel(bundle.manifest(), ServingNetwork.load(loader, bundle),
+                    properties.predictors(), properties.batchSize(),
                     properties.microBatching() ? properties.batchWait() : null);
         } catch (IOException e) {
             throw new ImagesimException(Kind.UNAVAILABLE, "model-load-failed", e.getMessage(), e);
@@ -74,8 +98,8 @@ public class EmbeddingModels {
 
     @PreDestroy
     void close() {
-        loaded.values().forEach(DjlEmbeddingModel::close);
-        loaded.clear();
-        timed.clear();
+        models.values().stream().filter(load -> load.isDone() && !load.isCompletedExceptionally())
+                .forEach(load -> load.join().model().close());
+        models.clear();
     }
 }

@@ -12,9 +12,8 @@ import org.springframework.validation.annotation.Validated;
  * Settings of embedding ({@code imagesim.embedding.*}).
  *
  * @param predictors predictors kept per loaded model (a DJL predictor is not thread-safe); concurrent
- *                   embedding calls beyond this wait for one to be free, and a call of several images
- *                   spreads over the idle ones. {@code 0} (default): one per intra-op thread of the engine
- *                   ({@code imagesim.engine.threads}, one per core unless set)
+ *                   embedding calls beyond this wait for one to be free. Two (default): one batch runs while
+ *                   the next one is gathered and copied in
  * @param batchSize  images sent to the engine at once when a request holds many; also the most a
  *                   micro-batch gathers
  * @param batchWait  how long a micro-batch waits for more calls after the first; calls that queued
@@ -26,7 +25,7 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("imagesim.embedding")
 public record EmbeddingProperties(
-        @DefaultValue("0") @Min(0) int predictors,
+        @DefaultValue("2") @Min(1) int predictors,
         @DefaultValue("32") @Min(1) int batchSize,
         @DefaultValue("0ms") Duration batchWait,
         @DefaultValue("true") boolean microBatching) {

@@ -2,7 +2,6 @@ package dev.imagesim.embedding;
 
 import java.nio.FloatBuffer;
 import java.util.List;
-import java.util.function.IntPredicate;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
@@ -15,53 +14,33 @@ import ai.djl.translate.Translator;
 import ai.djl.translate.TranslatorContext;
 
 /**
- * Feeds a batch of preprocessed CHW tensors to the trunk as one NCHW array (its memory NHWC where the network
- * runs that batch channels-last) and returns one L2-normalised embedding per tensor. The batch is written straight
- * into an engine array's memory, not made from a Java array (DJL would put that in a direct buffer that only a
- * garbage collection frees: 9.6 MB a call for 16 images at 224 px), and comes back in one copy, and the
- * normalisation runs in Java: DJL's stacking batchifier
- * spends about seven native calls per image on the way in and out, which shows next to a small trunk's
- * forward pass of a few milliseconds. Every array lives in the predictor context's manager and is released
- * when the call returns.
+ * Feeds a batch of preprocessed CHW tensors to the network as one NCHW array and returns one L2-normalised
+ * embedding per tensor. The batch is written straight into an engine array's memory, not made from a Java
+ * array (DJL would put that in a direct buffer that only a garbage collection frees), and comes back in one
+ * copy; the normalisation runs in Java, which spares DJL's stacking batchifier its native calls per image.
+ * Every array lives in the predictor context's manager and is released when the call returns.
  */
 final class EmbeddingTranslator implements Translator<List<float[]>, float[][]> {
 
     private final int channels;
     private final int size;
-    /** Whether a batch of so many images goes in as an NCHW array whose memory is NHWC (see ServingNetwork). */
-    private final IntPredicate channelsLast;
 
-    EmbeddingTranslator(int channels, int size, IntPredicate channelsLast) {
+    EmbeddingTranslator(int channels, int size) {
         this.channels = channels;
         this.size = size;
-        this.channelsLast = channelsLast;
     }
 
     @Override
     public NDList processInput(TranslatorContext ctx, List<float[]> tensors) {
-        int n = tensors.size();
-        boolean nhwc = channelsLast.test(n);
-        int plane = size * size;
-        int length = channels * plane;
+        int length = channels * size * size;
         NDManager manager = ctx.getNDManager();
-        NDArray host = manager.create(nhwc ? new Shape(n, size, size, channels) : new Shape(n, channels, size, size),
-                DataType.FLOAT32, Device.cpu());
+        NDArray host = manager.create(new Shape(tensors.size(), channels, size, size), DataType.FLOAT32,
+                Device.cpu());
         FloatBuffer memory = host.toByteBuffer(true).asFloatBuffer();
-        float[] interleaved = nhwc ? new float[length] : null;
         for (float[] tensor : tensors) {
-            if (nhwc) {
-                for (int c = 0; c < channels; c++) {
-                    for (int p = 0, to = c; p < plane; p++, to += channels) {
-                        interleaved[to] = tensor[c * plane + p];
-                    }
-                }
-                memory.put(interleaved);
-            } else {
-                memory.put(tensor, 0, length);
-            }
+            memory.put(tensor, 0, length);
         }
-        NDArray batch = host.toDevice(manager.getDevice(), false);
-        return new NDList(nhwc ? batch.transpose(0, 3, 1, 2) : batch);
+        return new NDList(host.toDevice(manager.getDevice(), false));
     }
 
     @Override

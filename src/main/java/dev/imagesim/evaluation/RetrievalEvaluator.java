@@ -6,7 +6,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.stream.IntStream;
 
-import dev.imagesim.index.Distance;
+import dev.imagesim.model.RetrievalMetrics;
+import dev.imagesim.vector.Distance;
 
 /**
  * Computes {@link RetrievalMetrics} by exact leave-one-out search. Each query scans every item and keeps

@@ -2,6 +2,8 @@ package dev.imagesim.evaluation;
 
 import java.util.Arrays;
 
+import dev.imagesim.model.VerificationMetrics;
+
 /** Computes {@link VerificationMetrics} from the distances of labelled pairs. */
 public final class VerificationEvaluator {
 

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
-import dev.imagesim.index.Distance;
+import dev.imagesim.vector.Distance;
 
 /**
  * Distances of same-class and different-class pairs drawn from a labelled set of embeddings. Every pair is

@@ -4,6 +4,8 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.util.List;
 
+import dev.imagesim.vector.Distance;
+
 /** Exact search: every live vector is compared with the query. For small collections and recall checks. */
 final class ExactIndex extends StoredVectorIndex {
 

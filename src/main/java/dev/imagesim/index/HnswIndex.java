@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
+import dev.imagesim.vector.Distance;
+
 /**
  * A hierarchical navigable small-world graph (Malkov and Yashunin), laid out as hnswlib's C++ code lays it
  * out: each node's base-layer list ({@code count, id₀ … id₂ₘ₋₁}) right after its vector in

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import dev.imagesim.AtomicFiles;
+import dev.imagesim.vector.Distance;
 
 /**
  * A collection index on disk together with the highest catalog sequence number it contains. The file is a

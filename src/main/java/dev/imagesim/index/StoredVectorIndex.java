@@ -19,6 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
+import dev.imagesim.vector.Distance;
+
 /**
  * The storage under both index types: every vector side by side in pages of one {@code float[]} each,
  * addressed by an int node number, each followed by what the index type keeps beside it (HNSW: the node's
@@ -30,7 +32,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * <p>Threads: searches and writes hold the read side of {@link #growth}; growing the arrays takes the
  * write side. Writes of one id are serialised by a striped lock, so versions compare reliably.
  */
-abstract sealed class StoredVectorIndex implements VectorIndex permits HnswIndex, ExactIndex {
+abstract sealed class StoredVectorIndex implements TunableIndex permits HnswIndex, ExactIndex {
 
     private static final int PAGE_FLOATS = 1 << 17;
     private static final VarHandle IDS = MethodHandles.arrayElementVarHandle(String[].class);
@@ -403,11 +405,6 @@ abstract sealed class StoredVectorIndex implements VectorIndex permits HnswIndex
     @Override
     public Distance distance() {
         return distance;
-    }
-
-    @Override
-    public IndexType type() {
-        return parameters.type();
     }
 
     @Override

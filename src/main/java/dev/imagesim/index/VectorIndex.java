@@ -5,43 +5,27 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.List;
 
+import dev.imagesim.vector.Distance;
+
 /**
- * A nearest-neighbour index over string ids. Writes carry the catalog's sequence number as a version, so
- * an older write never overrides a newer one. Searches may run concurrently with writes.
+ * The contract every vector index backend implements: a nearest-neighbour index over string ids. Writes carry
+ * the catalog's sequence number as a version, so an older write never overrides a newer one, and replaying
+ * writes after a crash changes nothing. Searches may run concurrently with writes. The shared contract test
+ * ({@code VectorIndexContractTest}) is what an implementation must pass.
  */
 public interface VectorIndex {
 
-    /** Adds or replaces the vector stored under {@code id}. */
+    /** Adds or replaces the vector stored under {@code id}, unless the index holds a newer version of it. */
     void upsert(String id, float[] vector, long version);
 
-    /** Removes {@code id} (softly, for HNSW: the node stays in the graph until a rebuild). */
+    /** Removes {@code id}, unless the index holds a newer version of it. */
     void remove(String id, long version);
 
-    /** Up to {@code k} nearest neighbours, closest first; {@code ef} is the search breadth where it applies. */
+    /**
+     * Up to {@code k} nearest live neighbours, closest first, with the distances of {@link #distance()};
+     * {@code ef} is the search breadth where the backend has one (ignored by exact search).
+     */
     List<Neighbor> search(float[] query, int k, int ef);
-
-    /**
-     * {@link #search} as if {@code id} were not in the index: never returned, and (for HNSW) never walked
-     * through. A stored vector searched for this way stands in for a query the index has not seen, which
-     * a search that could reach it would not: the vector finds itself, and through its own links its
-     * neighbours. An id that is not live changes nothing.
-     */
-    List<Neighbor> searchWithout(float[] query, int k, int ef, String id);
-
-    /**
-     * The exact {@code k} nearest live neighbours of each query, closest first, each query's own id
-     * ({@code ids[q]}, null for none) left out: one pass over the stored vectors for all the queries, with
-     * the distances searches use. {@code listener} follows the pass and may stop it.
-     *
-     * @throws java.util.concurrent.CancellationException when the listener stops the pass
-     */
-    List<List<Neighbor>> exactSearchWithout(float[][] queries, String[] ids, int k, ScanListener listener);
-
-    /**
-     * Up to {@code size} live items, the ones whose ids hash lowest with {@code seed}: the same items for the
-     * same contents and seed, whatever order they were inserted in.
-     */
-    List<StoredVector> sample(int size, long seed);
 
     /** Live (not removed) items. */
     int size();
@@ -49,8 +33,6 @@ public interface VectorIndex {
     int dimension();
 
     Distance distance();
-
-    IndexType type();
 
     IndexParameters parameters();
 

@@ -7,6 +7,8 @@ import com.sun.management.HotSpotDiagnosticMXBean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.imagesim.vector.Distance;
+
 /**
  * The distance the index ranks by, between two vectors that lie inside larger arrays (the index keeps its
  * vectors side by side in pages). Euclidean collections rank by the squared distance and cosine collections

@@ -20,7 +20,7 @@ import dev.imagesim.embedding.EmbeddingModel;
 import dev.imagesim.embedding.EmbeddingModels;
 import dev.imagesim.embedding.ImageDecoder;
 import dev.imagesim.embedding.EmbeddingProperties;
-import dev.imagesim.search.VectorChecks;
+import dev.imagesim.vector.VectorChecks;
 
 /** Adds images to a collection: decode, embed with the collection's model, store. */
 @Service

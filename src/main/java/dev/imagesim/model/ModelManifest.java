@@ -7,8 +7,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 
 import tools.jackson.databind.JsonNode;
 
-import dev.imagesim.evaluation.ModelEvaluation;
-import dev.imagesim.index.Distance;
+import dev.imagesim.vector.Distance;
 
 /**
  * The JSON manifest ({@code manifest.json}) of a model bundle: how to feed the trunk, what it returns,

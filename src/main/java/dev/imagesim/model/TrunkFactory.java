@@ -29,7 +29,7 @@ import ai.djl.nn.pooling.Pool;
 public final class TrunkFactory {
 
     /** The epsilon of every batch normalisation here (DJL's default), which folding for inference needs. */
-    static final float BATCH_NORM_EPSILON = 1e-5f;
+    public static final float BATCH_NORM_EPSILON = 1e-5f;
     private static final int[] RESNET_FILTERS = {64, 128, 256, 512};
     private static final int[] MLP_UNITS = {512, 256};
 
@@ -87,7 +87,7 @@ public final class TrunkFactory {
             SequentialBlock stage = new ScopedSequentialBlock()
                     .add(conv(filters[i], 3, 1)).add(batchNorm()).add(Activation.reluBlock());
             if (i < filters.length - 1) {
-                stage.add(new MaxPoolBlock(2, 2, 0));
+                stage.add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)));
             }
             block.add(stage);
         }
@@ -99,7 +99,7 @@ public final class TrunkFactory {
                 .add(conv(64, 7, 2))
                 .add(batchNorm())
                 .add(Activation.reluBlock())
-                .add(new MaxPoolBlock(3, 2, 1)));
+                .add(Pool.maxPool2dBlock(new Shape(3, 3), new Shape(2, 2), new Shape(1, 1))));
         int expansion = bottleneck ? 4 : 1;
         int inChannels = 64;
         for (int stage = 0; stage < units.length; stage++) {
@@ -134,9 +134,9 @@ public final class TrunkFactory {
     }
 
     /** A residual unit: its main branch and its shortcut, added, then ReLU. */
-    static final class ResidualUnit extends ParallelBlock {
+    public static final class ResidualUnit extends ParallelBlock {
 
-        ResidualUnit(List<Block> branches) {
+        public ResidualUnit(List<Block> branches) {
             super(ResidualUnit::addThenRelu, branches);
         }
 
@@ -158,7 +158,7 @@ public final class TrunkFactory {
                 group.add(Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1))
                         .setFilters(filters).build()).add(Activation.reluBlock());
             }
-            block.add(group.add(new MaxPoolBlock(2, 2, 0)));
+            block.add(group.add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2))));
         }
         return block;
     }

@@ -24,6 +24,7 @@ import dev.imagesim.embedding.EmbeddingModels;
 import dev.imagesim.embedding.ImageDecoder;
 import dev.imagesim.index.Neighbor;
 import dev.imagesim.index.VectorIndex;
+import dev.imagesim.vector.VectorChecks;
 
 /**
  * Nearest-neighbour search in a collection by image, stored id or raw vector, with an optional metadata

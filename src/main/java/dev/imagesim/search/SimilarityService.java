@@ -11,7 +11,7 @@ import dev.imagesim.catalog.ImageRecord;
 import dev.imagesim.embedding.EmbeddingModel;
 import dev.imagesim.embedding.EmbeddingModels;
 import dev.imagesim.embedding.ImageDecoder;
-import dev.imagesim.index.Distance;
+import dev.imagesim.vector.Distance;
 import dev.imagesim.model.ModelManifest;
 import dev.imagesim.model.ModelRegistry;
 

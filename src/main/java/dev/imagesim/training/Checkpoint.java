@@ -18,7 +18,7 @@ import ai.djl.nn.Block;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.imagesim.AtomicFiles;
-import dev.imagesim.evaluation.VerificationMetrics;
+import dev.imagesim.model.VerificationMetrics;
 
 /**
  * The state of a job after an epoch, in its work directory: the training network's parameters in

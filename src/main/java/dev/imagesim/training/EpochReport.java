@@ -4,7 +4,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
-import dev.imagesim.evaluation.RetrievalMetrics;
+import dev.imagesim.model.RetrievalMetrics;
 
 /**
  * The outcome of one epoch.

@@ -30,7 +30,7 @@ import dev.imagesim.DataDirectory;
 import dev.imagesim.Directories;
 import dev.imagesim.ImagesimException;
 import dev.imagesim.ImagesimException.Kind;
-import dev.imagesim.model.DjlRuntime;
+import dev.imagesim.engine.DjlRuntime;
 import dev.imagesim.model.ModelLoader;
 import dev.imagesim.model.ModelManifest;
 import dev.imagesim.model.ModelRegistry;

@@ -8,7 +8,7 @@ import ai.djl.engine.Engine;
 
 import dev.imagesim.ImagesimException;
 import dev.imagesim.ImagesimException.Kind;
-import dev.imagesim.index.Distance;
+import dev.imagesim.vector.Distance;
 import dev.imagesim.model.Architecture;
 import dev.imagesim.model.ModelBundle;
 import dev.imagesim.model.ModelManifest;

@@ -1,22 +1,16 @@
 package dev.imagesim.training;
 
-import java.nio.file.Path;
-
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Min;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
-import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * Training settings ({@code imagesim.training.*}).
+ * Training job settings ({@code imagesim.training.*}; the dataset settings are {@code DatasetProperties}).
  *
- * @param datasetRoot           directory every file dataset must be under; default {@code <data-dir>/datasets}
- * @param maxZipEntries         images in one zip dataset
- * @param maxZipSize            uncompressed bytes of one zip dataset
  * @param maxQueuedJobs         jobs waiting or running at once; more are refused with 429 {@code training-queue-full}
  * @param maxEpochs             epochs one job may ask for
  * @param maxBatchSize          P × K one job may ask for
@@ -27,9 +21,6 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("imagesim.training")
 public record TrainingProperties(
-        Path datasetRoot,
-        @DefaultValue("200000") @Min(1) int maxZipEntries,
-        @DefaultValue("2GB") DataSize maxZipSize,
         @DefaultValue("16") @Min(1) int maxQueuedJobs,
         @DefaultValue("1000") @Min(1) int maxEpochs,
         @DefaultValue("512") @Min(4) int maxBatchSize,

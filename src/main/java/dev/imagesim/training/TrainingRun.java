@@ -31,13 +31,13 @@ import ai.djl.util.Pair;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.imagesim.AtomicFiles;
-import dev.imagesim.evaluation.ModelEvaluation;
+import dev.imagesim.model.ModelEvaluation;
 import dev.imagesim.evaluation.RetrievalEvaluator;
-import dev.imagesim.evaluation.RetrievalMetrics;
+import dev.imagesim.model.RetrievalMetrics;
 import dev.imagesim.evaluation.VerificationEvaluator;
-import dev.imagesim.evaluation.VerificationMetrics;
+import dev.imagesim.model.VerificationMetrics;
 import dev.imagesim.evaluation.VerificationPairs;
-import dev.imagesim.index.Distance;
+import dev.imagesim.vector.Distance;
 import dev.imagesim.model.Architecture;
 import dev.imagesim.model.ModelLoader;
 import dev.imagesim.model.ModelManifest;

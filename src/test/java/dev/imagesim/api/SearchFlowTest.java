@@ -21,7 +21,7 @@ import dev.imagesim.RunningService;
 import dev.imagesim.ApiClient.Reply;
 import dev.imagesim.TestImages;
 import dev.imagesim.TestImages.ShapeKind;
-import dev.imagesim.index.Distance;
+import dev.imagesim.vector.Distance;
 
 /** End to end over HTTP on the real engine and index: ingest Fashion-MNIST and shapes, search, compare, delete. */
 class SearchFlowTest {

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.imagesim.RunningService;
 import dev.imagesim.embedding.EmbeddingModel;
 import dev.imagesim.embedding.EmbeddingModels;
-import dev.imagesim.evaluation.RetrievalMetrics;
+import dev.imagesim.model.RetrievalMetrics;
 
 /**
  * Makes the default model bundle shipped in {@code src/main/resources/models/default/} with the service's

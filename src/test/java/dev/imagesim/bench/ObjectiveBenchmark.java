@@ -19,7 +19,7 @@ import tools.jackson.databind.JsonNode;
 import dev.imagesim.RunningService;
 import dev.imagesim.embedding.EmbeddingModel;
 import dev.imagesim.embedding.EmbeddingModels;
-import dev.imagesim.evaluation.RetrievalMetrics;
+import dev.imagesim.model.RetrievalMetrics;
 
 /**
  * Trains each objective on Fashion-MNIST through the service's own training jobs, then measures retrieval on

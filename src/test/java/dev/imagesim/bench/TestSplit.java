@@ -8,8 +8,8 @@ import java.util.function.IntPredicate;
 
 import dev.imagesim.embedding.EmbeddingModel;
 import dev.imagesim.evaluation.RetrievalEvaluator;
-import dev.imagesim.evaluation.RetrievalMetrics;
-import dev.imagesim.index.Distance;
+import dev.imagesim.model.RetrievalMetrics;
+import dev.imagesim.vector.Distance;
 import dev.imagesim.training.data.IdxDataset;
 
 /** Fashion-MNIST's t10k test images of some classes, and leave-one-out retrieval among them through a model. */

@@ -21,21 +21,18 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import ai.djl.Model;
 
 import dev.imagesim.DataDirectory;
 import dev.imagesim.TestEngine;
 import dev.imagesim.TestImages;
 import dev.imagesim.TestImages.ShapeKind;
 import dev.imagesim.TestManifests;
-import dev.imagesim.index.Distance;
+import dev.imagesim.vector.Distance;
 import dev.imagesim.model.Architecture;
-import dev.imagesim.model.ChannelsLast;
-import dev.imagesim.model.DjlRuntime;
+import dev.imagesim.engine.DjlRuntime;
 import dev.imagesim.model.ModelBundle;
 import dev.imagesim.model.ModelLoader;
 import dev.imagesim.model.ModelManifest;
-import dev.imagesim.model.ServingNetwork;
 
 class DjlEmbeddingModelTest {
 
@@ -52,8 +49,8 @@ class DjlEmbeddingModelTest {
         loader = new ModelLoader(runtime);
         ModelBundle bundle = TestManifests.installSeeded(loader,
                 TestManifests.seeded(Architecture.CNN, 32, 3, 16).validated(), dataDir.resolve("bundle"));
-        model = new DjlEmbeddingModel(bundle.manifest(), loader.loadForServing(bundle), runtime.intraOpThreads(), 2,
-                4, Duration.ofMillis(1));
+        model = new DjlEmbeddingModel(bundle.manifest(), ServingNetwork.load(loader, bundle), 2, 4,
+                Duration.ofMillis(1));
     }
 
     @AfterAll
@@ -89,37 +86,17 @@ class DjlEmbeddingModelTest {
         assertThat(Distance.COSINE.between(together[0], together[1])).isGreaterThan(1e-3f);
     }
 
-    /** A pass of enough images runs the small CNN channels-last, a single image NCHW: the embeddings agree. */
-    @Test
-    void aPassRunChannelsLastGivesTheEmbeddingsOfImagesRunAlone() throws Exception {
-        ModelManifest manifest = model.manifest();
-        Model loaded = loader.loadForServing(new ModelBundle(dataDir.resolve("bundle"), manifest));
-        assertThat(ServingNetwork.takesChannelsLast(loaded, ServingNetwork.CHANNELS_LAST_FROM)).isTrue();
-        assertThat(ServingNetwork.takesChannelsLast(loaded, 1)).isFalse();
-        try (DjlEmbeddingModel onePass = new DjlEmbeddingModel(manifest, loaded, runtime.intraOpThreads(), 1, 32,
-                null)) {
-            assertOnePassEmbedsAsAlone(onePass, channelsLastPass(64));
-        }
-    }
-
-    /**
-     * Whichever layout the loader keeps for a network (channels-last only where its probe found the engine's
-     * channels-last kernels right on this machine: libtorch 2.5.1's 1×1 convolution was not on a Zen 5), a pass
-     * of 8 images embeds each as a single image does (NCHW). {@code auto} also times the two.
-     */
+    /** A pass of several images embeds each as a single image does, whatever the network. */
     @ParameterizedTest
-    @CsvSource({"CNN, 32, 1, ALWAYS", "CNN, 32, 1, AUTO", "VGG11, 32, 3, ALWAYS", "RESNET18, 32, 3, ALWAYS",
-            "RESNET50, 32, 3, ALWAYS", "RESNET18, 224, 3, AUTO"})
-    void whicheverLayoutTheLoaderKeepsAPassEmbedsAsImagesAlone(Architecture architecture, int size, int channels,
-            ChannelsLast setting) throws Exception {
-        ModelLoader probing = new ModelLoader(new DjlRuntime(new DataDirectory(dataDir),
-                TestEngine.properties(setting)));
-        ModelBundle bundle = TestManifests.installSeeded(probing,
+    @CsvSource({"CNN, 32, 1", "VGG11, 32, 3", "RESNET18, 32, 3", "RESNET50, 32, 3"})
+    void aPassEmbedsEachImageAsItIsEmbeddedAlone(Architecture architecture, int size, int channels)
+            throws Exception {
+        ModelBundle bundle = TestManifests.installSeeded(loader,
                 TestManifests.seeded(architecture, size, channels, 16).validated(),
-                dataDir.resolve("layout-" + architecture + "-" + size));
-        try (DjlEmbeddingModel onePass = new DjlEmbeddingModel(bundle.manifest(), probing.loadForServing(bundle),
-                runtime.intraOpThreads(), 1, 32, null)) {
-            assertOnePassEmbedsAsAlone(onePass, channelsLastPass(size));
+                dataDir.resolve("pass-" + architecture + "-" + size));
+        try (DjlEmbeddingModel onePass = new DjlEmbeddingModel(bundle.manifest(), ServingNetwork.load(loader, bundle),
+                1, 32, null)) {
+            assertOnePassEmbedsAsAlone(onePass, pass(size));
         }
     }
 
@@ -135,8 +112,8 @@ class DjlEmbeddingModelTest {
         ModelBundle bundle = TestManifests.installSeeded(loader,
                 TestManifests.seeded(Architecture.RESNET18, 224, 3, 16).validated(), dataDir.resolve("direct"));
         long before = directBufferBytes();
-        try (DjlEmbeddingModel served = new DjlEmbeddingModel(bundle.manifest(), loader.loadForServing(bundle),
-                runtime.intraOpThreads(), 1, 32, null)) {
+        try (DjlEmbeddingModel served = new DjlEmbeddingModel(bundle.manifest(), ServingNetwork.load(loader, bundle),
+                1, 32, null)) {
             long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
             while (directBufferBytes() - before >= 1 << 20 && System.nanoTime() < deadline) {
                 Thread.sleep(20);
@@ -144,7 +121,7 @@ class DjlEmbeddingModelTest {
             long loaded = directBufferBytes();
             assertThat(loaded - before).isLessThan(1 << 20);
             for (int pass = 0; pass < 3; pass++) {
-                served.embed(channelsLastPass(224));
+                served.embed(pass(224));
             }
             assertThat(directBufferBytes() - loaded).isLessThan(1 << 20);
         }
@@ -163,10 +140,10 @@ class DjlEmbeddingModelTest {
         }
     }
 
-    /** As many distinct test images as a pass needs to run channels-last. */
-    static List<BufferedImage> channelsLastPass(int size) {
+    /** Eight distinct test images. */
+    static List<BufferedImage> pass(int size) {
         List<BufferedImage> images = new ArrayList<>();
-        for (int i = 0; i < ServingNetwork.CHANNELS_LAST_FROM; i++) {
+        for (int i = 0; i < 8; i++) {
             images.add(TestImages.shape(ShapeKind.values()[i % ShapeKind.values().length],
                     new Color(30 * i, 255 - 20 * i, 90), size, i % 4));
         }
@@ -174,57 +151,17 @@ class DjlEmbeddingModelTest {
     }
 
     @Test
-    void aCallOfSeveralImagesSpreadsOverTheIdlePredictors() {
-        List<BufferedImage> images = List.of(TestImages.shape(ShapeKind.CIRCLE, Color.RED, 64, 0),
-                TestImages.shape(ShapeKind.SQUARE, Color.BLUE, 64, 0));
-        model.embed(images);
-        assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
-                .as("the helper that runs the second share").contains("embed-test-cnn-1");
-    }
-
-    @Test
-    void aFailedShareFailsTheCallAndEveryPredictorComesBack() {
+    void aFailedCallGivesItsPredictorBack() {
         float[] good = new float[3 * 32 * 32];
         float[] truncated = new float[10];
         assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
-            assertThatThrownBy(() -> model.predict(List.of(good, truncated))).as("the helper's share fails")
-                    .isInstanceOf(RuntimeException.class);
-            assertThatThrownBy(() -> model.predict(List.of(truncated, good))).as("the caller's share fails")
-                    .isInstanceOf(RuntimeException.class);
+            for (int i = 0; i < 3; i++) {
+                assertThatThrownBy(() -> model.predict(List.of(good, truncated))).isInstanceOf(RuntimeException.class);
+            }
             for (int i = 0; i < 3; i++) {
                 assertThat(model.predict(List.of(good, good, good))).hasDimensions(3, 16);
             }
         }, "a predictor was not given back");
-    }
-
-    @Test
-    void sharesSplitTheImagesEvenlyAndInOrder() {
-        assertThat(DjlEmbeddingModel.start(0, 3, 10)).isZero();
-        assertThat(DjlEmbeddingModel.start(1, 3, 10)).isEqualTo(3);
-        assertThat(DjlEmbeddingModel.start(2, 3, 10)).isEqualTo(6);
-        assertThat(DjlEmbeddingModel.start(3, 3, 10)).isEqualTo(10);
-    }
-
-    @Test
-    void eachShareGetsItsPartOfTheThreadsWhenTheInputIsLargeEnough() {
-        int resnetImage = 3 * 224 * 224;
-        assertThat(DjlEmbeddingModel.threadsFor(2, 1, 1, resnetImage)).as("alone").isEqualTo(2);
-        assertThat(DjlEmbeddingModel.threadsFor(2, 2, 16, resnetImage)).as("beside another share").isEqualTo(1);
-        assertThat(DjlEmbeddingModel.threadsFor(8, 3, 16, resnetImage)).isEqualTo(2);
-        assertThat(DjlEmbeddingModel.threadsFor(2, 5, 16, resnetImage)).as("never none").isEqualTo(1);
-        assertThat(DjlEmbeddingModel.threadsFor(2, 1, 1, 32 * 32)).as("a small input").isEqualTo(1);
-        assertThat(DjlEmbeddingModel.threadsFor(4, 1, 128, 32 * 32)).isEqualTo(2);
-    }
-
-    /** The layout probe times a pass on the threads a share of a call gets with every predictor running. */
-    @Test
-    void theProbeTimesOnTheThreadsAServedPassGets() {
-        ModelManifest resnet = TestManifests.seeded(Architecture.RESNET18, 224, 3, 64);
-        ModelManifest cnn = TestManifests.seeded(Architecture.CNN, 32, 3, 64);
-        assertThat(DjlEmbeddingModel.passThreads(2, 2, resnet)).as("one predictor per thread").isEqualTo(1);
-        assertThat(DjlEmbeddingModel.passThreads(2, 1, resnet)).as("one predictor for both threads").isEqualTo(2);
-        assertThat(DjlEmbeddingModel.passThreads(8, 2, resnet)).isEqualTo(4);
-        assertThat(DjlEmbeddingModel.passThreads(2, 1, cnn)).as("a pass too small to split").isEqualTo(1);
     }
 
     @Test

@@ -23,9 +23,7 @@ import dev.imagesim.DataDirectory;
 import dev.imagesim.TestEngine;
 import dev.imagesim.TestManifests;
 import dev.imagesim.model.Architecture;
-import dev.imagesim.model.ChannelsLast;
-import dev.imagesim.model.DjlRuntime;
-import dev.imagesim.model.IntraOpThreads;
+import dev.imagesim.engine.DjlRuntime;
 import dev.imagesim.model.ModelBundle;
 import dev.imagesim.model.ModelLoader;
 import dev.imagesim.model.ModelManifest;
@@ -34,11 +32,8 @@ import dev.imagesim.model.ModelManifest;
  * The Java side of {@code bench/embed-bench.sh}: images/s and milliseconds per call at batch 1 and 32,
  * preprocessing included, for the DJL-built eager trunk (seeded weights) and for the TorchScript trunk that
  * {@code bench/pytorch_embed_bench.py} traced from the PyTorch peer: ResNets on 224 px RGB, and the default
- * model's small CNN on 32 px grey. The eager trunk runs as served (batch normalisation folded, activations
- * channels-last from 8 images a pass where the load-time probe of {@code imagesim.engine.channels-last=auto}
- * chooses it; the TorchScript trunk too), as served with {@code never} ({@code djl-eager-nchw}) and as built
- * ({@code djl-eager-unfolded}). Same calls and medians as the peer, and a
- * longer warm-up ({@link #warmUp}). Prints {@code embed <engine> <arch> <batch> <images/s> <ms per call>}.
+ * model's small CNN on 32 px grey. The eager trunk runs as served (batch normalisation folded) and as built
+ * ({@code djl-eager-unfolded}). Same calls and medians as the peer, and a longer warm-up ({@link #warmUp}). Prints {@code embed <engine> <arch> <batch> <images/s> <ms per call>}.
  */
 @Tag("benchmark")
 class EmbeddingBenchmark {
@@ -80,40 +75,27 @@ class EmbeddingBenchmark {
     void djlEagerAndTorchScript() throws IOException {
         Path peerDir = Path.of(System.getProperty("imagesim.bench.torchscript-dir", "target/bench"));
         String[] archs = System.getProperty("imagesim.bench.archs", "cnn,resnet18,resnet50").split(",");
-        DjlRuntime runtime = new DjlRuntime(new DataDirectory(dataDir), TestEngine.properties(ChannelsLast.AUTO));
-        ModelLoader loader = new ModelLoader(runtime);
-        ModelLoader nchwLoader = new ModelLoader(
-                new DjlRuntime(new DataDirectory(dataDir), TestEngine.properties(ChannelsLast.NEVER)));
-        IntraOpThreads threads = runtime.intraOpThreads();
-        int predictors = Integer.getInteger("imagesim.bench.predictors", threads.total());
+        ModelLoader loader = new ModelLoader(new DjlRuntime(new DataDirectory(dataDir), TestEngine.properties()));
         for (String arch : archs) {
             Setup setup = Setup.of(arch);
             ModelBundle eager = setup.seededBundle(arch, dataDir.resolve(arch), loader);
             ModelManifest installed = eager.manifest();
-            Model served = loader.loadForServing(eager,
-                    DjlEmbeddingModel.passThreads(threads.total(), predictors, installed));
-            measure("djl-eager", arch, installed, served, threads, predictors, setup);
-            measure("djl-eager-nchw", arch, installed, nchwLoader.loadForServing(eager), threads, predictors, setup);
-            measure("djl-eager-unfolded", arch, installed, loader.load(eager), threads, predictors, setup);
+            measure("djl-eager", arch, installed, ServingNetwork.load(loader, eager), setup);
+            measure("djl-eager-unfolded", arch, installed, loader.load(eager), setup);
             Path traced = peerDir.resolve(arch + "-torchscript");
             assumeTrue(Files.exists(traced.resolve("manifest.json")), "no TorchScript bundle at " + traced
                     + ": run bench/embed-bench.sh");
             ModelManifest script = JsonMapper.builder().build()
                     .readValue(traced.resolve("manifest.json").toFile(), ModelManifest.class).validated();
-            measure("djl-torchscript", arch, script, loader.loadForServing(new ModelBundle(traced, script),
-                    DjlEmbeddingModel.passThreads(threads.total(), predictors, script)), threads, predictors, setup);
+            measure("djl-torchscript", arch, script, ServingNetwork.load(loader, new ModelBundle(traced, script)),
+                    setup);
         }
     }
 
-    /**
-     * As served: one predictor per intra-op thread unless {@code imagesim.bench.predictors} says otherwise (1
-     * runs each batch on one predictor with all the threads, as the service did before a call spread over idle
-     * predictors).
-     */
-    private static void measure(String engine, String arch, ModelManifest manifest, Model loaded,
-            IntraOpThreads threads, int predictors, Setup setup) {
+    /** One caller, as the peer: each call runs on one predictor with all of the engine's intra-op threads. */
+    private static void measure(String engine, String arch, ModelManifest manifest, Model loaded, Setup setup) {
         List<BufferedImage> images = setup.images();
-        try (DjlEmbeddingModel model = new DjlEmbeddingModel(manifest, loaded, threads, predictors, 32, null)) {
+        try (DjlEmbeddingModel model = new DjlEmbeddingModel(manifest, loaded, 1, 32, null)) {
             for (int[] run : new int[][] {{1, setup.calls1()}, {32, setup.calls32()}}) {
                 int batch = run[0];
                 warmUp(model, images, batch);

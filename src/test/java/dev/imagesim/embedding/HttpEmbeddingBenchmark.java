@@ -25,7 +25,7 @@ import dev.imagesim.RunningService;
 import dev.imagesim.TestEngine;
 import dev.imagesim.TestImages;
 import dev.imagesim.embedding.EmbeddingBenchmark.Setup;
-import dev.imagesim.model.DjlRuntime;
+import dev.imagesim.engine.DjlRuntime;
 import dev.imagesim.model.ModelBundle;
 import dev.imagesim.model.ModelLoader;
 

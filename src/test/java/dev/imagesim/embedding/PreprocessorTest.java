@@ -11,7 +11,7 @@ import java.util.Random;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
-import dev.imagesim.index.Distance;
+import dev.imagesim.vector.Distance;
 import dev.imagesim.model.Architecture;
 import dev.imagesim.model.ModelManifest;
 

@@ -21,17 +21,14 @@ import dev.imagesim.TestManifests;
 import dev.imagesim.TestImages;
 import dev.imagesim.TestImages.ShapeKind;
 import dev.imagesim.model.Architecture;
-import dev.imagesim.model.DjlRuntime;
+import dev.imagesim.engine.DjlRuntime;
 import dev.imagesim.model.ModelBundle;
 import dev.imagesim.model.ModelLoader;
 
 /**
  * Peak resident memory and throughput of serving a large trunk: ResNet-50 at 224 px, batches of 32,
- * DJL-built eager blocks with seeded weights, as many predictors as the service keeps by default (one per
- * intra-op thread, so a batch runs as that many shares side by side) unless
- * {@code -Dimagesim.bench.predictors} says otherwise. Prints the process's peak RSS (VmHWM) before and after,
- * and how long loading for serving took (with {@code -Dimagesim.engine.channels-last=auto} that includes the
- * layout probe, {@code never} skips it).
+ * DJL-built eager blocks with seeded weights. Prints the process's peak RSS (VmHWM) before and after, and how
+ * long loading for serving took.
  * {@code ./mvnw -Pbench test -Dtest=ServingMemoryBenchmark -Dimagesim.bench.architecture=resnet50}
  */
 @Tag("benchmark")
@@ -55,14 +52,11 @@ class ServingMemoryBenchmark {
             images.add(TestImages.shape(ShapeKind.values()[i % 4], new Color(i * 7919 % 0xFFFFFF), size, i % 9));
         }
         System.out.printf("serving memory: before loading, peak RSS %s%n", peakRss());
-        int predictors = Integer.getInteger("imagesim.bench.predictors", runtime.intraOpThreads().total());
         long loading = System.nanoTime();
-        Model loaded = loader.loadForServing(bundle,
-                DjlEmbeddingModel.passThreads(runtime.intraOpThreads().total(), predictors, bundle.manifest()));
-        try (DjlEmbeddingModel model = new DjlEmbeddingModel(bundle.manifest(), loaded, runtime.intraOpThreads(),
-                predictors, batch, null)) {
-            System.out.printf("serving memory: model loaded in %.2f s (channels-last %s), peak RSS %s, RSS %s, %s%n",
-                    (System.nanoTime() - loading) / 1e9, runtime.channelsLast(), peakRss(), status("VmRSS"),
+        Model loaded = ServingNetwork.load(loader, bundle);
+        try (DjlEmbeddingModel model = new DjlEmbeddingModel(bundle.manifest(), loaded, 1, batch, null)) {
+            System.out.printf("serving memory: model loaded in %.2f s, peak RSS %s, RSS %s, %s%n",
+                    (System.nanoTime() - loading) / 1e9, peakRss(), status("VmRSS"),
                     directBuffers());
             for (int run = 0; run < 3; run++) {
                 long start = System.nanoTime();

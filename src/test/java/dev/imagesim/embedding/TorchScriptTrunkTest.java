@@ -8,10 +8,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
-import ai.djl.Model;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -19,16 +16,13 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.imagesim.DataDirectory;
 import dev.imagesim.TestEngine;
 import dev.imagesim.TestLimits;
-import dev.imagesim.model.ChannelsLast;
-import dev.imagesim.model.DjlRuntime;
+import dev.imagesim.engine.DjlRuntime;
 import dev.imagesim.model.ModelBundle;
 import dev.imagesim.model.ModelLoader;
 import dev.imagesim.model.ModelManifest;
-import dev.imagesim.model.ServingNetwork;
 
 /**
- * A TorchScript trunk exported by PyTorch embeds the probe image exactly as PyTorch did, and is served
- * channels-last only where its load-time probe finds both layouts give the same outputs.
+ * A TorchScript trunk exported by PyTorch embeds the probe image exactly as PyTorch did, alone and in a pass.
  */
 class TorchScriptTrunkTest {
 
@@ -54,8 +48,7 @@ class TorchScriptTrunkTest {
         JsonNode expected = json.readTree(bundleDir.resolve("expected.json").toFile()).get("embedding");
 
         try (DjlEmbeddingModel model = new DjlEmbeddingModel(manifest,
-                new ModelLoader(runtime).loadForServing(new ModelBundle(bundleDir, manifest)),
-                runtime.intraOpThreads(), 1, 8, null)) {
+                ServingNetwork.load(new ModelLoader(runtime), new ModelBundle(bundleDir, manifest)), 1, 8, null)) {
             float[] embedding = model.embed(List.of(probe.image()))[0];
             assertThat(embedding).hasSize(16);
             for (int i = 0; i < 16; i++) {
@@ -65,41 +58,11 @@ class TorchScriptTrunkTest {
         }
     }
 
-    /** The fixture flattens with {@code flatten}, which follows the logical layout: it runs channels-last. */
     @Test
-    void aModuleThatAgreesBothWaysRunsChannelsLast() throws Exception {
-        Model loaded = new ModelLoader(runtime).loadForServing(new ModelBundle(bundleDir, manifest));
-        assertThat(ServingNetwork.takesChannelsLast(loaded, ServingNetwork.CHANNELS_LAST_FROM)).isTrue();
-        assertThat(ServingNetwork.takesChannelsLast(loaded, 1)).isFalse();
-        try (DjlEmbeddingModel model = new DjlEmbeddingModel(manifest, loaded, runtime.intraOpThreads(), 1, 32,
-                null)) {
-            DjlEmbeddingModelTest.assertOnePassEmbedsAsAlone(model, DjlEmbeddingModelTest.channelsLastPass(32));
-        }
-    }
-
-    /**
-     * {@code view.pt} flattens with {@code view}, which fails on channels-last memory, and {@code strided.pt}
-     * with {@code as_strided}, which reads it in the wrong order without failing (make_fixtures.py): both stay
-     * on NCHW input and embed a pass as they embed each image alone.
-     */
-    @ParameterizedTest
-    @ValueSource(strings = {"view.pt", "strided.pt"})
-    void aModuleThatNeedsNchwMemoryStaysOnNchw(String module) throws Exception {
-        Path probes = Path.of(getClass().getResource("/models/layout-probe/" + module).toURI()).getParent();
-        ModelManifest needsNchw = manifest.installed(module, null);
-        Model loaded = new ModelLoader(runtime).loadForServing(new ModelBundle(probes, needsNchw));
-        assertThat(ServingNetwork.takesChannelsLast(loaded, ServingNetwork.CHANNELS_LAST_FROM)).isFalse();
-        try (DjlEmbeddingModel model = new DjlEmbeddingModel(needsNchw, loaded, runtime.intraOpThreads(), 1, 32,
-                null)) {
-            DjlEmbeddingModelTest.assertOnePassEmbedsAsAlone(model, DjlEmbeddingModelTest.channelsLastPass(32));
-        }
-    }
-
-    @Test
-    void theSettingOffKeepsEveryModuleOnNchw() throws Exception {
-        DjlRuntime nchw = new DjlRuntime(new DataDirectory(bundleDir), TestEngine.properties(ChannelsLast.NEVER));
-        try (Model loaded = new ModelLoader(nchw).loadForServing(new ModelBundle(bundleDir, manifest))) {
-            assertThat(ServingNetwork.takesChannelsLast(loaded, ServingNetwork.CHANNELS_LAST_FROM)).isFalse();
+    void aPassEmbedsEachImageAsItIsEmbeddedAlone() throws Exception {
+        try (DjlEmbeddingModel model = new DjlEmbeddingModel(manifest,
+                ServingNetwork.load(new ModelLoader(runtime), new ModelBundle(bundleDir, manifest)), 1, 32, null)) {
+            DjlEmbeddingModelTest.assertOnePassEmbedsAsAlone(model, DjlEmbeddingModelTest.pass(32));
         }
     }
 }

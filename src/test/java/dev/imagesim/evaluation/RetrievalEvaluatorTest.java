@@ -7,7 +7,8 @@ import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
 
-import dev.imagesim.index.Distance;
+import dev.imagesim.model.RetrievalMetrics;
+import dev.imagesim.vector.Distance;
 
 class RetrievalEvaluatorTest {
 

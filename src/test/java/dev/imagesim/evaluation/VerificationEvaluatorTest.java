@@ -6,7 +6,8 @@ import static org.assertj.core.api.Assertions.within;
 
 import org.junit.jupiter.api.Test;
 
-import dev.imagesim.index.Distance;
+import dev.imagesim.model.VerificationMetrics;
+import dev.imagesim.vector.Distance;
 
 class VerificationEvaluatorTest {
 

@@ -9,6 +9,8 @@ import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import dev.imagesim.vector.Distance;
+
 /**
  * The kernels compute what their names say, on vectors at an offset inside larger arrays (as the index's
  * pages hold them), and the SIMD ones agree with the scalar ones, tails (dimensions not a multiple of the

@@ -18,7 +18,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 import dev.imagesim.TestEngine;
-import dev.imagesim.index.Distance;
+import dev.imagesim.engine.DjlRuntime;
+import dev.imagesim.vector.Distance;
 
 /**
  * Seeded weights depend on the seed alone: not on what else draws from libtorch's process-wide generator

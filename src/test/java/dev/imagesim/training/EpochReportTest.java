@@ -7,7 +7,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import dev.imagesim.evaluation.RetrievalMetrics;
+import dev.imagesim.model.RetrievalMetrics;
 
 /** Which epoch a job installs, and when early stopping ends it. */
 class EpochReportTest {

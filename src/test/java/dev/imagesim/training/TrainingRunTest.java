@@ -30,9 +30,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 import dev.imagesim.TestEngine;
 import dev.imagesim.evaluation.RetrievalEvaluator;
-import dev.imagesim.index.Distance;
+import dev.imagesim.vector.Distance;
 import dev.imagesim.model.Architecture;
-import dev.imagesim.model.DjlRuntime;
+import dev.imagesim.engine.DjlRuntime;
 import dev.imagesim.model.ModelBundle;
 import dev.imagesim.model.ModelLoader;
 import dev.imagesim.model.ModelManifest;
@@ -176,7 +176,7 @@ class TrainingRunTest {
                 objective, 64, epochs, null, new TrainingRequest.Batch(7, 8), learningRate, LearningRateSchedule.COSINE,
                 TrainingDevice.CPU, 42L, Augmentation.NONE, "test-model", null);
         TrainingRun run = new TrainingRun(new TrainingPlan(request, manifest(), parent), dataset,
-                new TrainingProperties(null, 1000, null, 4, 100, 512, 2000, 0.01), directory, json,
+                new TrainingProperties(4, 100, 512, 2000, 0.01), directory, json,
                 runtime.engine().getEngineName(), new ModelLoader(runtime));
         List<TrainingProgress> progress = new ArrayList<>();
         TrainingRun.Result result = run.run(new TrainingListener() {

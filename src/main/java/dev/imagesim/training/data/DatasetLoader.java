@@ -21,8 +21,7 @@ import dev.imagesim.RequestLimits;
 import dev.imagesim.catalog.Catalog;
 import dev.imagesim.catalog.StoredOriginal;
 import dev.imagesim.embedding.ImageDecoder;
-import dev.imagesim.ingest.ZipArchive;
-import dev.imagesim.training.TrainingProperties;
+import dev.imagesim.ZipArchive;
 
 /** Opens the dataset a training request names, confined to the dataset root. */
 @Component
@@ -34,7 +33,7 @@ public class DatasetLoader {
     private final JsonMapper json;
     private final ZipArchive.Limits zipLimits;
 
-    public DatasetLoader(TrainingProperties properties, DataDirectory dataDirectory, ImageDecoder decoder,
+    public DatasetLoader(DatasetProperties properties, DataDirectory dataDirectory, ImageDecoder decoder,
             Catalog catalog, JsonMapper json, RequestLimits limits) {
         Path rootPath = properties.datasetRoot() != null ? properties.datasetRoot()
                 : dataDirectory.subdirectory("datasets");

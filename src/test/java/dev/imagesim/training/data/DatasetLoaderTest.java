@@ -25,7 +25,6 @@ import dev.imagesim.TestImages;
 import dev.imagesim.TestImages.ShapeKind;
 import dev.imagesim.TestLimits;
 import dev.imagesim.embedding.ImageDecoder;
-import dev.imagesim.training.TrainingProperties;
 
 /** Datasets open only under the dataset root, whatever the path, link or zip entry says. */
 class DatasetLoaderTest {
@@ -41,8 +40,7 @@ class DatasetLoaderTest {
 
     @BeforeEach
     void loader() {
-        TrainingProperties properties = new TrainingProperties(null, 100, DataSize.ofMegabytes(1), 4, 10, 64, 100,
-                0.01);
+        DatasetProperties properties = new DatasetProperties(null, 100, DataSize.ofMegabytes(1));
         loader = new DatasetLoader(properties, new DataDirectory(dataDir), new ImageDecoder(TestLimits.defaults()),
                 null, JsonMapper.builder().build(), TestLimits.defaults());
         root = loader.root();

@@ -1,4 +1,4 @@
-package dev.imagesim.model;
+package dev.imagesim.engine;
 
 import java.nio.file.Path;
 
@@ -13,19 +13,21 @@ import dev.imagesim.DataDirectory;
 /**
  * Loads the PyTorch engine offline: natives come from the classpath jars, are unpacked below the data
  * directory, and DJL is told not to phone home and, unless {@code imagesim.engine.offline=false} allows
- * fetching a model from a URL, never to download. Every DJL user depends on this
- * bean so the properties are in place before DJL's classes read them, and the native environment
- * ({@link NativeEnvironment}) before libtorch loads.
+ * fetching a model from a URL, never to download. Every DJL user depends on this bean so the properties are
+ * in place before DJL's classes read them.
+ *
+ * <p>libtorch and glibc read their tuning from the process environment when the process starts
+ * ({@code OMP_WAIT_POLICY}, {@code MALLOC_*}); the launchers (the Dockerfile, {@code ./mvnw spring-boot:run},
+ * the tests) set them, and this warns at start when {@code OMP_WAIT_POLICY} is missing.
  */
 @Component
 public class DjlRuntime {
 
     private static final Logger log = LoggerFactory.getLogger(DjlRuntime.class);
-    static final String ENGINE = "PyTorch";
+    /** The DJL engine every model runs on. */
+    public static final String ENGINE = "PyTorch";
 
     private final Engine engine;
-    private final IntraOpThreads intraOpThreads;
-    private final ChannelsLast channelsLast;
 
     public DjlRuntime(DataDirectory dataDirectory, EngineProperties properties) {
         Path cache = properties.nativeCacheDir() != null
@@ -39,26 +41,17 @@ public class DjlRuntime {
             System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(properties.threads()));
             System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
         }
-        String waitPolicy = NativeEnvironment.apply(properties);
+        String waitPolicy = System.getenv("OMP_WAIT_POLICY");
+        if (waitPolicy == null || waitPolicy.isBlank()) {
+            log.warn("OMP_WAIT_POLICY is not set: libtorch's idle OpenMP threads will spin on the cores; start the "
+                    + "JVM with OMP_WAIT_POLICY=PASSIVE (the Docker image and ./mvnw spring-boot:run do)");
+        }
         this.engine = Engine.getEngine(ENGINE);
-        this.intraOpThreads = IntraOpThreads.bind();
-        this.channelsLast = properties.channelsLast();
-        log.info("DJL engine {} {} ready (native cache {}, OMP_WAIT_POLICY={}, malloc tuned: {}, {} intra-op "
-                + "threads, per call adjustable: {}, served networks channels-last: {})", engine.getEngineName(),
-                engine.getVersion(), cache, waitPolicy, properties.tuneMalloc(), intraOpThreads.total(),
-                intraOpThreads.adjustable(), channelsLast);
+        log.info("DJL engine {} {} ready (native cache {}, OMP_WAIT_POLICY={})", engine.getEngineName(),
+                engine.getVersion(), cache, waitPolicy);
     }
 
     public Engine engine() {
         return engine;
-    }
-
-    public IntraOpThreads intraOpThreads() {
-        return intraOpThreads;
-    }
-
-    /** When served networks run on channels-last activations. */
-    public ChannelsLast channelsLast() {
-        return channelsLast;
     }
 }

@@ -1,4 +1,4 @@
-package dev.imagesim.model;
+package dev.imagesim.embedding;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;

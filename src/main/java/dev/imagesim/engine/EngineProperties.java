@@ -1,4 +1,4 @@
-package dev.imagesim.model;
+package dev.imagesim.engine;
 
 import java.nio.file.Path;
 
@@ -15,18 +15,9 @@ import org.springframework.validation.annotation.Validated;
  * @param nativeCacheDir where DJL unpacks the PyTorch natives; unset means {@code <data-dir>/djl-cache}
  * @param offline        true (default) forbids DJL any download; set false to fetch a model bundle from a
  *                       remote {@code djl://} or {@code https://} URL. The natives always come from the classpath.
- * @param ompWaitPolicy  OMP_WAIT_POLICY the service sets for libtorch unless the environment has one; empty
- *                       leaves it alone ({@link NativeEnvironment})
- * @param tuneMalloc     keep freed native buffers for the next batch (glibc {@code mallopt}); false leaves
- *                       glibc's defaults
- * @param channelsLast   when served convolutional networks and TorchScript modules run on channels-last
- *                       activations: {@code auto} (default) where a probe at load finds the same outputs and no
- *                       loss of speed, {@code always} where it finds the same outputs, {@code never}
- *                       ({@link ChannelsLast})
  */
 @Validated
 @ConfigurationProperties("imagesim.engine")
 public record EngineProperties(@DefaultValue("0") @Min(0) int threads, Path nativeCacheDir,
-        @DefaultValue("true") boolean offline, @DefaultValue("PASSIVE") String ompWaitPolicy,
-        @DefaultValue("true") boolean tuneMalloc, @DefaultValue("auto") ChannelsLast channelsLast) {
+        @DefaultValue("true") boolean offline) {
 }

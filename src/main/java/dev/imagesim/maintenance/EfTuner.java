@@ -1,4 +1,4 @@
-package dev.imagesim.search;
+package dev.imagesim.maintenance;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,18 +14,20 @@ import dev.imagesim.ImagesimException;
 import dev.imagesim.ImagesimException.Kind;
 import dev.imagesim.RequestLimits;
 import dev.imagesim.catalog.Catalog;
+import dev.imagesim.catalog.Collection;
 import dev.imagesim.catalog.SearchTarget;
 import dev.imagesim.index.IndexType;
 import dev.imagesim.index.Neighbor;
 import dev.imagesim.index.StoredVector;
+import dev.imagesim.index.TunableIndex;
 
 /**
  * Chooses a collection's default {@code ef} from a target recall, or sets it by hand. A seeded sample of
- * its own vectors ({@link dev.imagesim.index.VectorIndex#sample}) are the queries, each left out of the
+ * its own vectors ({@link TunableIndex#sample}) are the queries, each left out of the
  * collection while it is one: its exact top-k among the other live vectors comes from one pass over the
- * index's vectors for all the queries ({@link dev.imagesim.index.VectorIndex#exactSearchWithout}, the
+ * index's vectors for all the queries ({@link TunableIndex#exactSearchWithout}, the
  * searches' own distance kernel), and the HNSW index is searched as if it did not hold the query
- * ({@link dev.imagesim.index.VectorIndex#searchWithout}). A stored vector searched for as it is finds
+ * ({@link TunableIndex#searchWithout}). A stored vector searched for as it is finds
  * itself and, through its own links, its neighbours: on 20,000 random 128-d vectors that promised recall@10
  * 0.90 at an ef where new queries got 0.29. The {@code ef} is grown, up to a bound the caller may lower,
  * until the mean recall@k reaches the target, and becomes the collection's default unless the caller asked
@@ -74,10 +76,10 @@ public class EfTuner {
      * A checked goal with its sampled queries and the ef values the sweep may try, in order; made by
      * {@link #prepare}, carried out by {@link #run}.
      */
-    public record Tuning(SearchTarget target, Goal goal, Sample sample, List<Integer> efs) {
+    public record Tuning(Collection collection, TunableIndex index, Goal goal, Sample sample, List<Integer> efs) {
 
-        public String collection() {
-            return target.collection().name();
+        public String name() {
+            return collection.name();
         }
 
         public int sampleSize() {
@@ -129,14 +131,15 @@ public class EfTuner {
             throw ImagesimException.invalid("max-ef-out-of-range", "maxEf must be between k (" + k + ") and "
                     + limits.maxEf() + " (imagesim.limits.max-ef), was " + goal.maxEf());
         }
-        SearchTarget target = hnswTarget(collectionName);
-        Sample sample = sample(target, collectionName, goal.sampleSize());
+        SearchTarget target = catalog.searchTarget(collectionName);
+        TunableIndex index = tunable(target);
+        Sample sample = sample(index, collectionName, goal.sampleSize());
         if (sample.live() < 2) {
             throw new ImagesimException(Kind.CONFLICT, "collection-too-small", "collection '" + collectionName
                     + "' holds " + sample.live() + " vectors; tuning searches for each sampled vector among "
                     + "the others, so it needs at least 2");
         }
-        return new Tuning(target, goal, sample, candidates(k, goal.maxEf()));
+        return new Tuning(target.collection(), index, goal, sample, candidates(k, goal.maxEf()));
     }
 
     /**
@@ -148,7 +151,7 @@ public class EfTuner {
     public Result run(Tuning tuning, Listener listener) {
         Goal goal = tuning.goal();
         int k = goal.k();
-        float[] kthDistance = exactKthDistances(tuning.target(), tuning.sample(), k, listener);
+        float[] kthDistance = exactKthDistances(tuning.index(), tuning.sample(), k, listener);
         listener.sweepStarted();
         List<Step> sweep = new ArrayList<>();
         for (int ef : tuning.efs()) {
@@ -160,7 +163,7 @@ public class EfTuner {
             }
         }
         Step chosen = sweep.get(sweep.size() - 1);
-        String name = tuning.collection();
+        String name = tuning.name();
         if (goal.apply()) {
             catalog.setDefaultEf(name, chosen.ef());
             log.info("collection {}: default ef {} (recall@{} {} on {} sampled vectors, target {})", name,
@@ -174,17 +177,22 @@ public class EfTuner {
     /** Makes {@code ef} the collection's default for searches that give none. */
     public void set(String collectionName, int ef) {
         limits.requireEf(ef);
-        hnswTarget(collectionName);
+        tunable(catalog.searchTarget(collectionName));
         log.info("collection {}: default ef {} (set by hand)", catalog.setDefaultEf(collectionName, ef).name(), ef);
     }
 
-    private SearchTarget hnswTarget(String collectionName) {
-        SearchTarget target = catalog.searchTarget(collectionName);
+    /** The collection's index, if it has a search breadth to tune: 409 for an exact one. */
+    private static TunableIndex tunable(SearchTarget target) {
+        String name = target.collection().name();
         if (target.collection().index().type() != IndexType.HNSW) {
             throw new ImagesimException(Kind.CONFLICT, "index-exact",
-                    "collection '" + collectionName + "' has an exact index: every search is exact, there is no ef");
+                    "collection '" + name + "' has an exact index: every search is exact, there is no ef");
         }
-        return target;
+        if (!(target.index() instanceof TunableIndex index)) {
+            throw new ImagesimException(Kind.CONFLICT, "index-not-tunable",
+                    "collection '" + name + "' is served by an index backend that tunes its own search breadth");
+        }
+        return index;
     }
 
     /** k itself, then the fixed ladder strictly between k and maxEf, then maxEf. */
@@ -195,18 +203,18 @@ public class EfTuner {
     }
 
     /** A sample of the index's live vectors, the same for the same contents of the same collection. */
-    private static Sample sample(SearchTarget target, String collectionName, int size) {
-        List<StoredVector> stored = target.index().sample(size, collectionName.hashCode());
+    private static Sample sample(TunableIndex index, String collectionName, int size) {
+        List<StoredVector> stored = index.sample(size, collectionName.hashCode());
         return new Sample(stored.stream().map(StoredVector::id).toList(),
-                stored.stream().map(StoredVector::vector).toList(), target.index().size());
+                stored.stream().map(StoredVector::vector).toList(), index.size());
     }
 
     /**
      * For each query, the distance of its k-th exact neighbour among the other live vectors (or its last,
      * in a collection of k or fewer), from one pass over the index's stored vectors.
      */
-    private static float[] exactKthDistances(SearchTarget target, Sample sample, int k, Listener listener) {
-        List<List<Neighbor>> exact = target.index().exactSearchWithout(sample.queries().toArray(float[][]::new),
+    private static float[] exactKthDistances(TunableIndex index, Sample sample, int k, Listener listener) {
+        List<List<Neighbor>> exact = index.exactSearchWithout(sample.queries().toArray(float[][]::new),
                 sample.ids().toArray(String[]::new), k, (scanned, nodes) -> {
                     listener.scanned(scanned, nodes);
                     return !listener.cancelled();
@@ -230,9 +238,9 @@ public class EfTuner {
         long start = System.nanoTime();
         for (int q = 0; q < queries.size(); q++) {
             if (listener.cancelled()) {
-                throw new CancellationException("tuning of collection '" + tuning.collection() + "' was cancelled");
+                throw new CancellationException("tuning of collection '" + tuning.name() + "' was cancelled");
             }
-            for (Neighbor neighbor : tuning.target().index().searchWithout(queries.get(q), expected, ef,
+            for (Neighbor neighbor : tuning.index().searchWithout(queries.get(q), expected, ef,
                     sample.ids().get(q))) {
                 hits += neighbor.distance() <= kthDistance[q] * (1 + TIE) + TIE ? 1 : 0;
             }

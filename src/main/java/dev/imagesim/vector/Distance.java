@@ -1,4 +1,4 @@
-package dev.imagesim.index;
+package dev.imagesim.vector;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 

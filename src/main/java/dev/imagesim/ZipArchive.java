@@ -1,4 +1,4 @@
-package dev.imagesim.ingest;
+package dev.imagesim;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -9,9 +9,8 @@ import java.util.List;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
-import dev.imagesim.ImagesimException;
 import dev.imagesim.ImagesimException.Kind;
-import dev.imagesim.RequestLimits;
+
 
 /**
  * Expands a zip of images in memory. Sizes are counted while inflating (headers can lie), so a zip bomb

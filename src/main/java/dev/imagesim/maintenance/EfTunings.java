@@ -1,4 +1,4 @@
-package dev.imagesim.search;
+package dev.imagesim.maintenance;
 
 import java.time.Duration;
 import java.util.Map;
@@ -51,8 +51,8 @@ public class EfTunings implements DisposableBean {
     public TuneStatus start(String collectionName, EfTuner.Goal goal, Duration wait) {
         EfTuner.Tuning tuning = tuner.prepare(collectionName, goal);
         Entry entry = new Entry(tuning);
-        latest.compute(tuning.collection(), (name, previous) -> {
-            if (previous != null && previous.of(tuning.target().collection()) && previous.status.active()) {
+        latest.compute(tuning.name(), (name, previous) -> {
+            if (previous != null && previous.of(tuning.collection()) && previous.status.active()) {
                 throw new ImagesimException(Kind.CONFLICT, "tune-running", "collection '" + name
                         + "' is already being tuned; follow it with GET or cancel it with DELETE");
             }
@@ -92,7 +92,7 @@ public class EfTunings implements DisposableBean {
         if (!entry.begin()) {
             return;
         }
-        String name = entry.tuning.collection();
+        String name = entry.tuning.name();
         try {
             EfTuner.Result result = tuner.run(entry.tuning, entry);
             entry.end(entry.status.succeeded(result));
@@ -129,12 +129,12 @@ public class EfTunings implements DisposableBean {
         Entry(EfTuner.Tuning tuning) {
             this.tuning = tuning;
             this.totalWork = (long) tuning.sampleSize() * tuning.efs().stream().mapToLong(Integer::longValue).sum();
-            this.status = TuneStatus.queued(tuning.collection(), tuning.goal(), tuning.sampleSize());
+            this.status = TuneStatus.queued(tuning.name(), tuning.goal(), tuning.sampleSize());
         }
 
         /** Whether this tuning is of {@code collection}, and not of one deleted before it under its name. */
         boolean of(Collection collection) {
-            return tuning.target().collection().createdAt().equals(collection.createdAt());
+            return tuning.collection().createdAt().equals(collection.createdAt());
         }
 
         /** Marks it running; false when it was cancelled while queued. */

@@ -1,4 +1,4 @@
-package dev.imagesim.search;
+package dev.imagesim.maintenance;
 
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.imagesim.model;
+package dev.imagesim.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.imagesim.evaluation;
+package dev.imagesim.model;
 
 /**
  * How a trained model did on images it was not trained on.

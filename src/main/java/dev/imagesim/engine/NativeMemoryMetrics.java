@@ -1,4 +1,4 @@
-package dev.imagesim.model;
+package dev.imagesim.engine;
 
 import java.io.IOException;
 import java.nio.file.Files;

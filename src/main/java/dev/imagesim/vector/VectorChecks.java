@@ -1,4 +1,4 @@
-package dev.imagesim.search;
+package dev.imagesim.vector;
 
 import dev.imagesim.ImagesimException;
 

@@ -1,4 +1,4 @@
-package dev.imagesim.evaluation;
+package dev.imagesim.model;
 
 /**
  * How well a distance threshold separates same-class pairs from different-class pairs.

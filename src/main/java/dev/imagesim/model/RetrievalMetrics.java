@@ -1,4 +1,4 @@
-package dev.imagesim.evaluation;
+package dev.imagesim.model;
 
 /**
  * Leave-one-out retrieval quality of a labelled set of embeddings, as defined by Musgrave et al.,
