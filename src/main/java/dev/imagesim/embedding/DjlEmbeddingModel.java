@@ -32,13 +32,15 @@ final class DjlEmbeddingModel implements EmbeddingModel, AutoCloseable {
     private final MicroBatcher batcher;
 
     /** {@code batchWait} null: no micro-batching, every call runs on its own. */
-    DjlEmbeddingModel(ModelManifest manifest, Model model, int poolSize, int batchSize, Duration batchWait) {
+    DjlEmbeddingModel(ModelManifest manifest, ServingNetwork.Served served, int poolSize, int batchSize,
+            Duration batchWait) {
         this.manifest = manifest;
-        this.model = model;
+        this.model = served.model();
         this.preprocessor = new Preprocessor(manifest);
         this.batchSize = batchSize;
         this.predictors = new ArrayBlockingQueue<>(poolSize);
-        EmbeddingTranslator translator = new EmbeddingTranslator(manifest.channels(), manifest.inputSize());
+        EmbeddingTranslator translator = new EmbeddingTranslator(manifest.channels(), manifest.inputSize(),
+                served.channelsLast());
         for (int i = 0; i < poolSize; i++) {
             predictors.add(model.newPredictor(translator));
         }
@@ -58,7 +60,10 @@ final class DjlEmbeddingModel implements EmbeddingModel, AutoCloseable {
         return batcher != null && tensors.size() < batchSize ? batcher.run(tensors) : predict(tensors);
     }
 
-    /** Runs preprocessed tensors through one predictor (waiting for it if all are busy), {@code batchSize} at a time. */
+    /**
+     * Runs preprocessed tensors through one predictor (waiting for it if all are busy), {@code batchSize} at a
+     * time.
+     */
     float[][] predict(List<float[]> tensors) {
         Predictor<List<float[]>, float[][]> predictor = borrow();
         try {

@@ -18,8 +18,8 @@ import org.springframework.validation.annotation.Validated;
  *                   micro-batch gathers
  * @param batchWait  how long a micro-batch waits for more calls after the first; calls that queued
  *                   while the predictors were busy join without waiting. The default {@code 0} batches
- *                   only what is already queued: measured, any wait cost a lone caller more than it
- *                   gained under concurrency (docs/performance.md)
+ *                   only what is already queued: a wait costs a lone caller more than it gains under
+ *                   concurrency (docs/performance.md)
  * @param microBatching whether concurrent small calls share engine batches
  */
 @Validated

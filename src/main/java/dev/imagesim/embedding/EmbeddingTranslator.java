@@ -15,7 +15,9 @@ import ai.djl.translate.TranslatorContext;
 
 /**
  * Feeds a batch of preprocessed CHW tensors to the network as one NCHW array and returns one L2-normalised
- * embedding per tensor. The batch is written straight into an engine array's memory, not made from a Java
+ * embedding per tensor. For a convolutional network the array's memory is channels-last (NHWC, an NCHW view
+ * of it), as PyTorch makes a batch stacked from HWC images: libtorch's convolutions and pooling keep that
+ * layout from end to end. The batch is written straight into an engine array's memory, not made from a Java
  * array (DJL would put that in a direct buffer that only a garbage collection frees), and comes back in one
  * copy; the normalisation runs in Java, which spares DJL's stacking batchifier its native calls per image.
  * Every array lives in the predictor context's manager and is released when the call returns.
@@ -24,23 +26,37 @@ final class EmbeddingTranslator implements Translator<List<float[]>, float[][]> 
 
     private final int channels;
     private final int size;
+    private final boolean channelsLast;
 
-    EmbeddingTranslator(int channels, int size) {
+    EmbeddingTranslator(int channels, int size, boolean channelsLast) {
         this.channels = channels;
         this.size = size;
+        this.channelsLast = channelsLast;
     }
 
     @Override
     public NDList processInput(TranslatorContext ctx, List<float[]> tensors) {
-        int length = channels * size * size;
+        int plane = size * size;
+        int length = channels * plane;
         NDManager manager = ctx.getNDManager();
-        NDArray host = manager.create(new Shape(tensors.size(), channels, size, size), DataType.FLOAT32,
-                Device.cpu());
+        NDArray host = manager.create(channelsLast ? new Shape(tensors.size(), size, size, channels)
+                : new Shape(tensors.size(), channels, size, size), DataType.FLOAT32, Device.cpu());
         FloatBuffer memory = host.toByteBuffer(true).asFloatBuffer();
+        float[] interleaved = new float[length];
         for (float[] tensor : tensors) {
-            memory.put(tensor, 0, length);
+            if (channelsLast) {
+                for (int c = 0; c < channels; c++) {
+                    for (int p = 0, to = c; p < plane; p++, to += channels) {
+                        interleaved[to] = tensor[c * plane + p];
+                    }
+                }
+                memory.put(interleaved);
+            } else {
+                memory.put(tensor, 0, length);
+            }
         }
-        return new NDList(host.toDevice(manager.getDevice(), false));
+        NDArray batch = host.toDevice(manager.getDevice(), false);
+        return new NDList(channelsLast ? batch.transpose(0, 3, 1, 2) : batch);
     }
 
     @Override

@@ -15,7 +15,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import ai.djl.Model;
 
 import tools.jackson.databind.json.JsonMapper;
 
@@ -80,8 +79,10 @@ class EmbeddingBenchmark {
             Setup setup = Setup.of(arch);
             ModelBundle eager = setup.seededBundle(arch, dataDir.resolve(arch), loader);
             ModelManifest installed = eager.manifest();
-            measure("djl-eager", arch, installed, ServingNetwork.load(loader, eager), setup);
-            measure("djl-eager-unfolded", arch, installed, loader.load(eager), setup);
+            ServingNetwork.Served served = ServingNetwork.load(loader, eager);
+            measure("djl-eager", arch, installed, served, setup);
+            measure("djl-eager-unfolded", arch, installed,
+                    new ServingNetwork.Served(loader.load(eager), served.channelsLast()), setup);
             Path traced = peerDir.resolve(arch + "-torchscript");
             assumeTrue(Files.exists(traced.resolve("manifest.json")), "no TorchScript bundle at " + traced
                     + ": run bench/embed-bench.sh");
@@ -92,10 +93,15 @@ class EmbeddingBenchmark {
         }
     }
 
-    /** One caller, as the peer: each call runs on one predictor with all of the engine's intra-op threads. */
-    private static void measure(String engine, String arch, ModelManifest manifest, Model loaded, Setup setup) {
+    /**
+     * One caller, as the peer: each call runs on one predictor with all of the engine's intra-op threads, in
+     * passes of {@code imagesim.bench.batch-size} images (32; the service's {@code imagesim.embedding.batch-size}).
+     */
+    private static void measure(String engine, String arch, ModelManifest manifest, ServingNetwork.Served loaded,
+            Setup setup) {
         List<BufferedImage> images = setup.images();
-        try (DjlEmbeddingModel model = new DjlEmbeddingModel(manifest, loaded, 1, 32, null)) {
+        try (DjlEmbeddingModel model = new DjlEmbeddingModel(manifest, loaded, 1,
+                Integer.getInteger("imagesim.bench.batch-size", 32), null)) {
             for (int[] run : new int[][] {{1, setup.calls1()}, {32, setup.calls32()}}) {
                 int batch = run[0];
                 warmUp(model, images, batch);

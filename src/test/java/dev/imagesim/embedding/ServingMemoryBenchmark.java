@@ -13,7 +13,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import ai.djl.Model;
 
 import dev.imagesim.DataDirectory;
 import dev.imagesim.TestEngine;
@@ -53,10 +52,10 @@ class ServingMemoryBenchmark {
         }
         System.out.printf("serving memory: before loading, peak RSS %s%n", peakRss());
         long loading = System.nanoTime();
-        Model loaded = ServingNetwork.load(loader, bundle);
+        ServingNetwork.Served loaded = ServingNetwork.load(loader, bundle);
         try (DjlEmbeddingModel model = new DjlEmbeddingModel(bundle.manifest(), loaded, 1, batch, null)) {
-            System.out.printf("serving memory: model loaded in %.2f s, peak RSS %s, RSS %s, %s%n",
-                    (System.nanoTime() - loading) / 1e9, peakRss(), status("VmRSS"),
+            System.out.printf("serving memory: model loaded in %.2f s (channels-last %s), peak RSS %s, RSS %s, %s%n",
+                    (System.nanoTime() - loading) / 1e9, loaded.channelsLast(), peakRss(), status("VmRSS"),
                     directBuffers());
             for (int run = 0; run < 3; run++) {
                 long start = System.nanoTime();

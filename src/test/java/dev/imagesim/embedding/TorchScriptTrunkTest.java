@@ -8,7 +8,11 @@ import java.util.List;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
+
+import ai.djl.Model;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -63,6 +67,27 @@ class TorchScriptTrunkTest {
         try (DjlEmbeddingModel model = new DjlEmbeddingModel(manifest,
                 ServingNetwork.load(new ModelLoader(runtime), new ModelBundle(bundleDir, manifest)), 1, 32, null)) {
             DjlEmbeddingModelTest.assertOnePassEmbedsAsAlone(model, DjlEmbeddingModelTest.pass(32));
+        }
+    }
+
+    /**
+     * {@code view.pt} flattens with {@code view}, which fails on channels-last memory, and {@code strided.pt}
+     * with {@code as_strided}, which reads it in the wrong order without failing (make_fixtures.py): both are
+     * served NCHW and embed a pass as they embed each image alone; the fixture itself runs channels-last.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"view.pt", "strided.pt"})
+    void aModuleThatNeedsNchwMemoryIsServedNchw(String module) throws Exception {
+        Path probes = Path.of(getClass().getResource("/models/layout-probe/" + module).toURI()).getParent();
+        ModelManifest needsNchw = manifest.installed(module, null);
+        ServingNetwork.Served served = ServingNetwork.load(new ModelLoader(runtime), new ModelBundle(probes, needsNchw));
+        assertThat(served.channelsLast()).isFalse();
+        try (DjlEmbeddingModel model = new DjlEmbeddingModel(needsNchw, served, 1, 32, null)) {
+            DjlEmbeddingModelTest.assertOnePassEmbedsAsAlone(model, DjlEmbeddingModelTest.pass(32));
+        }
+        ServingNetwork.Served fixture = ServingNetwork.load(new ModelLoader(runtime), new ModelBundle(bundleDir, manifest));
+        try (Model closed = fixture.model()) {
+            assertThat(fixture.channelsLast()).as("the fixture, which flattens with flatten").isTrue();
         }
     }
 }
