@@ -18,10 +18,10 @@ import org.springframework.stereotype.Component;
 /**
  * The housekeeping H2 skips with {@code WRITE_DELAY=0}. That setting makes every commit reach the file before
  * it returns (the crash tests need it), and it also means H2 starts no background writer, which is where
- * MVStore rewrites chunks that later commits left mostly dead. Without it every commit leaves a chunk behind:
- * a million single-vector commits grew the file to 10.7 GB for 0.7 GB of rows, and the first start after
- * took 44 s to open it. On a timer this rewrites the live pages of such chunks, as H2's own background writer
- * would, so that their space is reused. Nothing happens on PostgreSQL.
+ * MVStore rewrites chunks that later commits left mostly dead. Without it every commit leaves a chunk behind,
+ * so the file grows far beyond its live data and opening it slows down. On a timer this rewrites the live
+ * pages of such chunks, as H2's own background writer would, so that their space is reused. Nothing happens
+ * on PostgreSQL.
  */
 @Component
 class H2Housekeeping {

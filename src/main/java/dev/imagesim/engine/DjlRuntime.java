@@ -17,8 +17,9 @@ import dev.imagesim.DataDirectory;
  * in place before DJL's classes read them.
  *
  * <p>libtorch and glibc read their tuning from the process environment when the process starts
- * ({@code OMP_WAIT_POLICY}, {@code MALLOC_*}); the launchers (the Dockerfile, {@code ./mvnw spring-boot:run},
- * the tests) set them, and this warns at start when {@code OMP_WAIT_POLICY} is missing.
+ * ({@code OMP_WAIT_POLICY}, {@code MALLOC_*}), so the JVM cannot set it; the launchers (the Dockerfile,
+ * {@code ./mvnw spring-boot:run}, the tests) set {@code OMP_WAIT_POLICY=PASSIVE}, and this warns at start when
+ * it is missing.
  */
 @Component
 public class DjlRuntime {

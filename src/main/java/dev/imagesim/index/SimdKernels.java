@@ -14,9 +14,8 @@ import jdk.incubator.vector.VectorSpecies;
 final class SimdKernels {
 
     /**
-     * At most 256 bits: on AMD Zen 4 (AVX-512 executed as two 256-bit halves) 512-bit lanes measured 7–14%
-     * fewer queries/s on 128-d vectors, their lane reduction being dearer; on Intel Ice Lake they were no
-     * faster on fashion-mnist's 784-d ones (docs/performance.md).
+     * At most 256 bits: wider lanes do not make searches faster, and where AVX-512 runs as two 256-bit halves
+     * their dearer lane reduction makes them slower (docs/performance.md).
      */
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED.vectorBitSize() > 256
             ? FloatVector.SPECIES_256 : FloatVector.SPECIES_PREFERRED;

@@ -28,12 +28,12 @@ import dev.imagesim.index.TunableIndex;
  * index's vectors for all the queries ({@link TunableIndex#exactSearchWithout}, the
  * searches' own distance kernel), and the HNSW index is searched as if it did not hold the query
  * ({@link TunableIndex#searchWithout}). A stored vector searched for as it is finds
- * itself and, through its own links, its neighbours: on 20,000 random 128-d vectors that promised recall@10
- * 0.90 at an ef where new queries got 0.29. The {@code ef} is grown, up to a bound the caller may lower,
- * until the mean recall@k reaches the target, and becomes the collection's default unless the caller asked
- * for a dry run. A hit counts when its distance is within the exact k-th distance, so ties do not count as
- * misses. {@link #prepare} checks the goal and samples (in the request), {@link #run} does the work (in the
- * background, {@link EfTunings}), reporting after each query's search and stopping when asked.
+ * itself and, through its own links, its neighbours, and promises more recall than new queries get. The
+ * {@code ef} is grown, up to a bound the caller may lower, until the mean recall@k reaches the target, and
+ * becomes the collection's default unless the caller asked for a dry run. A hit counts when its distance is
+ * within the exact k-th distance, so ties do not count as misses. {@link #prepare} checks the goal and
+ * samples (in the request), {@link #run} does the work (in the background, {@link EfTunings}), reporting
+ * after each query's search and stopping when asked.
  */
 @Component
 public class EfTuner {

@@ -24,7 +24,7 @@ import dev.imagesim.catalog.Collection;
 
 /**
  * Runs ef tunings ({@link EfTuner}) in the background, one at a time on one thread (tuning keeps a core
- * busy; the other serves requests), at most one per collection queued or running. Each collection's latest
+ * busy; the others serve requests), at most one per collection queued or running. Each collection's latest
  * tuning is kept in memory with its progress: one cut short by a restart did not happen, and an ef it had
  * not yet applied is not applied.
  */

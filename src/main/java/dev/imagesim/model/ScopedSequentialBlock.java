@@ -15,10 +15,10 @@ import ai.djl.util.PairList;
 /**
  * A {@link SequentialBlock} that, when not training, frees each child's intermediate arrays as soon as the
  * child has run. Eager DJL blocks attach every intermediate result to the input's manager, which lives
- * until the batch ends, so a deep trunk held all its activations at once (ResNet-50, 224 px, batch 32:
- * 5.7 GB peak RSS). Here each child runs in a sub-manager: its output moves to the caller's manager, the
- * rest is closed with the sub-manager, and the previous child's output is closed once consumed. Nested
- * sequential blocks do the same, so at most a residual block's worth of activations is alive. Training
+ * until the batch ends, so a deep trunk would hold all its activations at once. Here each child runs in a
+ * sub-manager: its output moves to the caller's manager, the rest is closed with the sub-manager, and the
+ * previous child's output is closed once consumed. Nested sequential blocks do the same, so at most a
+ * residual block's worth of activations is alive. Training
  * runs unscoped: autograd needs every activation until the backward pass. Parameters and their file
  * format are those of {@link SequentialBlock}.
  */

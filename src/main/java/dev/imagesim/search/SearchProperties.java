@@ -12,9 +12,8 @@ import org.springframework.validation.annotation.Validated;
  * Settings of search ({@code imagesim.search.*}).
  *
  * @param maxConcurrent     searches that walk an index and read their results' metadata at once; the others
- *                          wait in arrival order. {@code 0} means one per core: measured at 1,000,000 vectors
- *                          with 8 concurrent clients on 2 cores, p99 fell from 14–17 ms to 8 ms
- *                          (docs/performance.md)
+ *                          wait in arrival order. {@code 0} means one per core: more searches than cores
+ *                          only add time-slicing to the tail latency (docs/performance.md)
  * @param metadataCacheSize memory for the metadata of recent search hits, so that a search reads the catalog
  *                          only for hits it has not met before (an estimate of the heap the entries take);
  *                          {@code 0} reads every hit's metadata from the catalog

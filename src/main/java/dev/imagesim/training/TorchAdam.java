@@ -13,7 +13,7 @@ import ai.djl.training.tracker.ParameterTracker;
  * Adam exactly as {@code torch.optim.Adam} computes it (β₁ 0.9, β₂ 0.999, ε 1e-8, no weight decay):
  * θ ← θ − lr/(1−β₁ᵗ) · m / (√(v/(1−β₂ᵗ)) + ε). DJL's own Adam adds ε to √v before the bias correction
  * instead, which weighs ε up to 1/√(1−β₂ᵗ) (31.6× at the first step) heavier, so the same network, batches
- * and rate drifted apart from PyTorch within a few steps ({@code TrainingParityTest}). Here the same fused
+ * and rate drift apart from PyTorch within a few steps ({@code TrainingParityTest}). Here the same fused
  * libtorch update runs with ε scaled by √(1−β₂ᵗ), which is the PyTorch formula rearranged.
  */
 final class TorchAdam extends Optimizer {

@@ -97,7 +97,7 @@ public class TrainingPlanner {
                 "batch.p and batch.k must be at least 2 (a batch needs positives and negatives)");
         require((long) batch.p() * batch.k() <= properties.maxBatchSize(),
                 "batch.p × batch.k must be at most " + properties.maxBatchSize());
-        // measured on unseen classes (docs/benchmarks.md): triplet jobs ranked them best at 3e-4, the others at 1e-3
+        // the rate that ranks unseen classes best (docs/benchmarks.md): 3e-4 for triplet jobs, 1e-3 for the others
         double learningRate = request.learningRate() != null ? request.learningRate()
                 : type == ObjectiveType.TRIPLET ? 3e-4 : 1e-3;
         require(learningRate > 0 && learningRate <= 1, "learningRate must be in (0, 1]");
