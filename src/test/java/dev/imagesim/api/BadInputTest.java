@@ -199,9 +199,6 @@ class BadInputTest {
         Reply collection = refused(() -> service.postJson("/api/v1/collections",
                 "{\"name\":\"d\",\"distanse\":\"l2\"}"), 400, "request-field-unknown");
         assertThat(collection.json().get("detail").asString()).contains("'distanse'", "distance");
-        Reply search = refused(() -> service.postJson("/api/v1/collections/c/search",
-                "{\"id\":\"kept\",\"filters\":{}}"), 400, "request-field-unknown");
-        assertThat(search.json().get("detail").asString()).contains("'filters'", "filter");
         Reply job = refused(() -> service.postJson("/api/v1/training-jobs", """
                 {"dataset":{"type":"idx","path":"fm"},"objective":{"type":"triplet","mining":"batch-hard"}}"""),
                 400, "request-field-unknown");
@@ -212,7 +209,5 @@ class BadInputTest {
     @Test
     void malformedJsonBody() {
         refused(() -> service.postJson("/api/v1/collections", "{not json"), 400, "body-malformed");
-        refused(() -> service.postJson("/api/v1/collections/c/search", "{\"vector\":[1],\"id\":\"kept\"}"), 400,
-                "query-malformed");
     }
 }
