@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
 
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,8 +36,27 @@ class TrainingJobTest {
 
     private static final String JOBS = "/api/v1/training-jobs";
 
+    /** The data directory of the service most tests share; each test's jobs and models have their own ids. */
+    @TempDir
+    static Path sharedDir;
+    static RunningService shared;
+
+    /** A directory of its own, for a test that restarts the service or needs other settings. */
     @TempDir
     Path dataDir;
+
+    @BeforeAll
+    static void start() throws IOException {
+        FashionMnistSubset.copyTrainingSet(sharedDir.resolve("datasets/fm"));
+        shared = RunningService.start(sharedDir);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (shared != null) { // null when the PostgreSQL run skipped the class
+            shared.close();
+        }
+    }
 
     @BeforeEach
     void dataset() throws IOException {
@@ -52,157 +73,146 @@ class TrainingJobTest {
 
     @Test
     void aJobReportsProgressAndInstallsAnEvaluatedModelWithAThreshold() {
-        try (RunningService service = RunningService.start(dataDir)) {
-            Reply submitted = service.postJson(JOBS, request("{\"type\":\"triplet\",\"miner\":\"semi-hard\"}", 2,
-                    ",\"modelId\":\"fm-triplet\""));
-            assertThat(submitted.status()).isEqualTo(202);
-            String id = submitted.json().get("id").asString();
-            assertThat(submitted.json().get("request").get("objective").get("margin").asDouble()).isEqualTo(0.2);
+        Reply submitted = shared.postJson(JOBS, request("{\"type\":\"triplet\",\"miner\":\"semi-hard\"}", 2,
+                ",\"modelId\":\"fm-triplet\""));
+        assertThat(submitted.status()).isEqualTo(202);
+        String id = submitted.json().get("id").asString();
+        assertThat(submitted.json().get("request").get("objective").get("margin").asDouble()).isEqualTo(0.2);
 
-            List<JsonNode> events = service.events(JOBS + "/" + id + "/events", Duration.ofMinutes(5));
-            JsonNode last = events.get(events.size() - 1);
-            assertThat(last.get("state").asString()).isEqualTo("succeeded");
-            assertThat(last.get("percent").asDouble()).isEqualTo(100.0);
-            assertThat(last.get("modelId").asString()).isEqualTo("fm-triplet");
-            assertThat(last.get("lossHistory")).hasSize(2);
-            assertThat(events.stream().filter(e -> e.get("state").asString().equals("running"))
-                    .map(e -> e.get("percent").asDouble()).toList()).isSorted().isNotEmpty();
-            assertThat(last.get("evaluation").get(1).get("heldOutClasses").get("mapAtR").asDouble()).isPositive();
+        List<JsonNode> events = shared.events(JOBS + "/" + id + "/events", Duration.ofMinutes(5));
+        JsonNode last = events.get(events.size() - 1);
+        assertThat(last.get("state").asString()).isEqualTo("succeeded");
+        assertThat(last.get("percent").asDouble()).isEqualTo(100.0);
+        assertThat(last.get("modelId").asString()).isEqualTo("fm-triplet");
+        assertThat(last.get("lossHistory")).hasSize(2);
+        assertThat(events.stream().filter(e -> e.get("state").asString().equals("running"))
+                .map(e -> e.get("percent").asDouble()).toList()).isSorted().isNotEmpty();
+        assertThat(last.get("evaluation").get(1).get("heldOutClasses").get("mapAtR").asDouble()).isPositive();
 
-            JsonNode model = service.get("/api/v1/models/fm-triplet").json();
-            assertThat(model.get("trained").asBoolean()).isTrue();
-            assertThat(model.get("verificationThreshold").isNumber()).isTrue();
-            assertThat(model.get("evaluation").get("verification").get("rocAuc").asDouble()).isGreaterThan(0.5);
+        JsonNode model = shared.get("/api/v1/models/fm-triplet").json();
+        assertThat(model.get("trained").asBoolean()).isTrue();
+        assertThat(model.get("verificationThreshold").isNumber()).isTrue();
+        assertThat(model.get("evaluation").get("verification").get("rocAuc").asDouble()).isGreaterThan(0.5);
 
-            List<FashionMnistSubset.Sample> samples = FashionMnistSubset.load();
-            Reply similarity = service.multipart("POST", "/api/v1/similarity?model=fm-triplet", new Multipart()
-                    .image("a", TestImages.encode(samples.get(0).image(), "png"))
-                    .image("b", TestImages.encode(samples.get(1).image(), "png")));
-            assertThat(similarity.status()).isEqualTo(200);
-            assertThat(similarity.json().get("match").isBoolean()).isTrue();
-            assertThat(similarity.json().get("model").asString()).isEqualTo("fm-triplet");
-        }
+        List<FashionMnistSubset.Sample> samples = FashionMnistSubset.load();
+        Reply similarity = shared.multipart("POST", "/api/v1/similarity?model=fm-triplet", new Multipart()
+                .image("a", TestImages.encode(samples.get(0).image(), "png"))
+                .image("b", TestImages.encode(samples.get(1).image(), "png")));
+        assertThat(similarity.status()).isEqualTo(200);
+        assertThat(similarity.json().get("match").isBoolean()).isTrue();
+        assertThat(similarity.json().get("model").asString()).isEqualTo("fm-triplet");
     }
 
     @Test
     void aCollectionWithLabelsInItsMetadataIsADataset() {
-        try (RunningService service = RunningService.start(dataDir)) {
-            assertThat(service.postJson("/api/v1/collections", "{\"name\":\"shop\"}").status()).isEqualTo(201);
-            List<FashionMnistSubset.Sample> samples = FashionMnistSubset.load();
-            for (FashionMnistSubset.Sample s : samples.subList(0, 90)) {
-                String metadata = s.index() % 10 == 0 ? "{}" : "{\"kind\":\"class-" + s.label() + "\"}";
-                assertThat(service.multipart("PUT", "/api/v1/collections/shop/images/" + s.id(), new Multipart()
-                        .image("image", TestImages.encode(s.image(), "png")).field("metadata", metadata)).status())
-                        .isEqualTo(201);
-            }
-            Reply submitted = service.postJson(JOBS, """
-                    {"dataset":{"type":"collection","path":"shop","labelKey":"kind","heldOutClasses":["class-2","class-3"]},
-                     "trunk":{"architecture":"cnn","inputSize":28,"channels":1},
-                     "objective":{"type":"contrastive"},"epochs":1,"batch":{"p":2,"k":4}}""");
-            assertThat(submitted.status()).isEqualTo(202);
-            JsonNode done = await(service, submitted.json().get("id").asString(),
-                    job -> job.get("state").asString().equals("succeeded"));
-            long heldOut = samples.subList(0, 90).stream().filter(s -> (s.label() == 2 || s.label() == 3) && s.index() % 10 != 0).count();
-            assertThat(done.get("evaluation").get(0).get("heldOutClasses").get("queries").asLong()).isEqualTo(heldOut);
-            assertProblem(service.postJson(JOBS, """
-                    {"dataset":{"type":"collection","path":"nope"},"objective":{"type":"softmax"}}"""), 404,
-                    "collection-not-found");
+        assertThat(shared.postJson("/api/v1/collections", "{\"name\":\"shop\"}").status()).isEqualTo(201);
+        List<FashionMnistSubset.Sample> samples = FashionMnistSubset.load();
+        for (FashionMnistSubset.Sample s : samples.subList(0, 90)) {
+            String metadata = s.index() % 10 == 0 ? "{}" : "{\"kind\":\"class-" + s.label() + "\"}";
+            assertThat(shared.multipart("PUT", "/api/v1/collections/shop/images/" + s.id(), new Multipart()
+                    .image("image", TestImages.encode(s.image(), "png")).field("metadata", metadata)).status())
+                    .isEqualTo(201);
         }
+        Reply submitted = shared.postJson(JOBS, """
+                {"dataset":{"type":"collection","path":"shop","labelKey":"kind","heldOutClasses":["class-2","class-3"]},
+                 "trunk":{"architecture":"cnn","inputSize":28,"channels":1},
+                 "objective":{"type":"contrastive"},"epochs":1,"batch":{"p":2,"k":4}}""");
+        assertThat(submitted.status()).isEqualTo(202);
+        JsonNode done = await(shared, submitted.json().get("id").asString(),
+                job -> job.get("state").asString().equals("succeeded"));
+        long heldOut = samples.subList(0, 90).stream().filter(s -> (s.label() == 2 || s.label() == 3) && s.index() % 10 != 0).count();
+        assertThat(done.get("evaluation").get(0).get("heldOutClasses").get("queries").asLong()).isEqualTo(heldOut);
+        assertProblem(shared.postJson(JOBS, """
+                {"dataset":{"type":"collection","path":"nope"},"objective":{"type":"softmax"}}"""), 404,
+                "collection-not-found");
     }
 
     @Test
     void badRequestsAreRefusedBeforeAnythingIsQueued() {
-        try (RunningService service = RunningService.start(dataDir)) {
-            assertProblem(service.postJson(JOBS, request("{\"type\":\"telepathy\"}", 1, "")), 400, "body-malformed");
-            assertProblem(service.postJson(JOBS, request("{\"type\":\"triplet\"}", 1, "")
-                    .replace("\"fm\"", "\"../../etc\"")), 400, "dataset-path-outside-root");
-            assertProblem(service.postJson(JOBS, request("{\"type\":\"triplet\"}", 1, "")
-                    .replace("\"fm\"", "\"missing\"")), 404, "dataset-not-found");
-            assertProblem(service.postJson(JOBS, request("{\"type\":\"triplet\"}", 0, "")), 400,
-                    "training-request-invalid");
-            assertProblem(service.postJson(JOBS, request("{\"type\":\"triplet\"}", 1,
-                    ",\"trunk\":{\"from\":\"no-such-model\"}").replace("\"trunk\":{\"architecture\":\"cnn\",\"inputSize\":28},", "")),
-                    404, "model-not-found");
-            assertProblem(service.postJson(JOBS, request("{\"type\":\"triplet\"}", 1, ",\"device\":\"gpu\"")), 422,
-                    "gpu-unavailable");
-            assertProblem(service.get(JOBS + "/nope"), 404, "training-job-not-found");
-            assertThat(service.get(JOBS).json()).isEmpty();
-        }
+        int jobsBefore = shared.get(JOBS).json().size();
+        assertProblem(shared.postJson(JOBS, request("{\"type\":\"telepathy\"}", 1, "")), 400, "body-malformed");
+        assertProblem(shared.postJson(JOBS, request("{\"type\":\"triplet\"}", 1, "")
+                .replace("\"fm\"", "\"../../etc\"")), 400, "dataset-path-outside-root");
+        assertProblem(shared.postJson(JOBS, request("{\"type\":\"triplet\"}", 1, "")
+                .replace("\"fm\"", "\"missing\"")), 404, "dataset-not-found");
+        assertProblem(shared.postJson(JOBS, request("{\"type\":\"triplet\"}", 0, "")), 400,
+                "training-request-invalid");
+        assertProblem(shared.postJson(JOBS, request("{\"type\":\"triplet\"}", 1,
+                ",\"trunk\":{\"from\":\"no-such-model\"}").replace("\"trunk\":{\"architecture\":\"cnn\",\"inputSize\":28},", "")),
+                404, "model-not-found");
+        assertProblem(shared.postJson(JOBS, request("{\"type\":\"triplet\"}", 1, ",\"device\":\"gpu\"")), 422,
+                "gpu-unavailable");
+        assertProblem(shared.get(JOBS + "/nope"), 404, "training-job-not-found");
+        assertThat(shared.get(JOBS).json()).as("nothing queued").hasSize(jobsBefore);
     }
 
     @Test
     void aTorchScriptTrunkIsFineTunedIntoANewTorchScriptModel() throws Exception {
         Path fixture = Path.of(getClass().getResource("/models/tiny-torchscript/manifest.json").toURI()).getParent();
-        Path installed = Files.createDirectories(dataDir.resolve("models/tiny-torchscript"));
+        Path installed = Files.createDirectories(sharedDir.resolve("models/tiny-torchscript"));
         for (String file : List.of("manifest.json", "trunk.pt")) {
             Files.copy(fixture.resolve(file), installed.resolve(file));
         }
-        try (RunningService service = RunningService.start(dataDir)) {
-            String request = """
-                    {"dataset":{"type":"idx","path":"fm","maxImagesPerClass":20,"heldOutClasses":["8","9"]},
-                     "trunk":{"from":"tiny-torchscript"%s},"objective":{"type":"triplet"},"epochs":1,
-                     "batch":{"p":4,"k":4},"modelId":"tiny-tuned"%s}""";
-            assertProblem(service.postJson(JOBS, request.formatted("", ",\"embeddingDim\":32")), 400,
-                    "training-request-invalid");
-            assertProblem(service.postJson(JOBS, request.formatted(",\"freezeStages\":1", "")), 400,
-                    "training-request-invalid");
-            Reply submitted = service.postJson(JOBS, request.formatted("", ""));
-            assertThat(submitted.status()).as(String.valueOf(submitted.json())).isEqualTo(202);
-            JsonNode done = await(service, submitted.json().get("id").asString(),
-                    job -> job.get("state").asString().equals("succeeded"));
-            assertThat(done.get("request").get("trunk").get("backboneLearningRateMultiplier").asDouble())
-                    .isEqualTo(0.1);
+        String request = """
+                {"dataset":{"type":"idx","path":"fm","maxImagesPerClass":20,"heldOutClasses":["8","9"]},
+                 "trunk":{"from":"tiny-torchscript"%s},"objective":{"type":"triplet"},"epochs":1,
+                 "batch":{"p":4,"k":4},"modelId":"tiny-tuned"%s}""";
+        assertProblem(shared.postJson(JOBS, request.formatted("", ",\"embeddingDim\":32")), 400,
+                "training-request-invalid");
+        assertProblem(shared.postJson(JOBS, request.formatted(",\"freezeStages\":1", "")), 400,
+                "training-request-invalid");
+        Reply submitted = shared.postJson(JOBS, request.formatted("", ""));
+        assertThat(submitted.status()).as(String.valueOf(submitted.json())).isEqualTo(202);
+        JsonNode done = await(shared, submitted.json().get("id").asString(),
+                job -> job.get("state").asString().equals("succeeded"));
+        assertThat(done.get("request").get("trunk").get("backboneLearningRateMultiplier").asDouble())
+                .isEqualTo(0.1);
 
-            JsonNode model = service.get("/api/v1/models/tiny-tuned").json();
-            assertThat(model.get("architecture").asString()).isEqualTo("torchscript");
-            assertThat(model.get("parent").asString()).isEqualTo("tiny-torchscript");
-            assertThat(dataDir.resolve("models/tiny-tuned/model.pt")).isRegularFile();
-            byte[] image = TestImages.encode(FashionMnistSubset.load().get(0).image(), "png");
-            JsonNode tuned = service.multipart("POST", "/api/v1/embeddings?model=tiny-tuned",
-                    new Multipart().image("image", image)).json();
-            JsonNode original = service.multipart("POST", "/api/v1/embeddings?model=tiny-torchscript",
-                    new Multipart().image("image", image)).json();
-            assertThat(tuned.get("dimension").asInt()).isEqualTo(16);
-            assertThat(tuned.get("embeddings").get(0)).isNotEqualTo(original.get("embeddings").get(0));
-        }
+        JsonNode model = shared.get("/api/v1/models/tiny-tuned").json();
+        assertThat(model.get("architecture").asString()).isEqualTo("torchscript");
+        assertThat(model.get("parent").asString()).isEqualTo("tiny-torchscript");
+        assertThat(sharedDir.resolve("models/tiny-tuned/model.pt")).isRegularFile();
+        byte[] image = TestImages.encode(FashionMnistSubset.load().get(0).image(), "png");
+        JsonNode tuned = shared.multipart("POST", "/api/v1/embeddings?model=tiny-tuned",
+                new Multipart().image("image", image)).json();
+        JsonNode original = shared.multipart("POST", "/api/v1/embeddings?model=tiny-torchscript",
+                new Multipart().image("image", image)).json();
+        assertThat(tuned.get("dimension").asInt()).isEqualTo(16);
+        assertThat(tuned.get("embeddings").get(0)).isNotEqualTo(original.get("embeddings").get(0));
     }
 
     @Test
     void theOpenApiDocumentDescribesTrainingAndReindexing() {
-        try (RunningService service = RunningService.start(dataDir)) {
-            JsonNode docs = service.get("/v3/api-docs").json();
-            assertThat(docs.get("paths").propertyNames()).contains(JOBS, JOBS + "/{id}", JOBS + "/{id}/events",
-                    JOBS + "/{id}/resume", "/api/v1/collections/{name}/reindex");
-            JsonNode request = docs.get("components").get("schemas").get("TrainingRequest");
-            assertThat(request.get("example").get("objective").get("type").asString()).isEqualTo("triplet");
-            assertThat(docs.get("paths").get(JOBS + "/{id}/events").get("get").get("responses").get("200")
-                    .get("content").propertyNames()).contains("text/event-stream");
-        }
+        JsonNode docs = shared.get("/v3/api-docs").json();
+        assertThat(docs.get("paths").propertyNames()).contains(JOBS, JOBS + "/{id}", JOBS + "/{id}/events",
+                JOBS + "/{id}/resume", "/api/v1/collections/{name}/reindex");
+        JsonNode request = docs.get("components").get("schemas").get("TrainingRequest");
+        assertThat(request.get("example").get("objective").get("type").asString()).isEqualTo("triplet");
+        assertThat(docs.get("paths").get(JOBS + "/{id}/events").get("get").get("responses").get("200")
+                .get("content").propertyNames()).contains("text/event-stream");
     }
 
     @Test
     void aBadImageInTheDatasetFailsTheJobWithAClearError() throws IOException {
-        Path folder = Files.createDirectories(dataDir.resolve("datasets/folder"));
+        Path folder = Files.createDirectories(sharedDir.resolve("datasets/folder"));
         List<FashionMnistSubset.Sample> samples = FashionMnistSubset.load();
         for (int i = 0; i < 40; i++) {
             Path classDir = Files.createDirectories(folder.resolve("class-" + samples.get(i * 7).label()));
             Files.write(classDir.resolve(i + ".png"), TestImages.encode(samples.get(i * 7).image(), "png"));
         }
         Files.writeString(folder.resolve("class-0/broken.png"), "not an image", StandardCharsets.UTF_8);
-        try (RunningService service = RunningService.start(dataDir)) {
-            Reply submitted = service.postJson(JOBS, """
-                    {"dataset":{"type":"imagefolder","path":"folder","validationFraction":0},
-                     "trunk":{"architecture":"cnn","inputSize":16,"channels":1},
-                     "objective":{"type":"softmax"},"epochs":3,"batch":{"p":2,"k":4}}""");
-            assertThat(submitted.status()).isEqualTo(202);
-            JsonNode failed = await(service, submitted.json().get("id").asString(), job -> job.get("state").asString()
-                    .equals("failed"));
-            assertThat(failed.get("error").asString()).contains("broken.png");
-            assertThat(service.get("/api/v1/models/" + failed.get("modelId").asString()).status()).isEqualTo(404);
-            assertThat(service.multipart("POST", "/api/v1/embeddings", new Multipart().image("image",
-                    TestImages.encode(samples.get(0).image(), "png"))).status()).as("serving after the failure")
-                    .isEqualTo(200);
-        }
+        Reply submitted = shared.postJson(JOBS, """
+                {"dataset":{"type":"imagefolder","path":"folder","validationFraction":0},
+                 "trunk":{"architecture":"cnn","inputSize":16,"channels":1},
+                 "objective":{"type":"softmax"},"epochs":3,"batch":{"p":2,"k":4}}""");
+        assertThat(submitted.status()).isEqualTo(202);
+        JsonNode failed = await(shared, submitted.json().get("id").asString(), job -> job.get("state").asString()
+                .equals("failed"));
+        assertThat(failed.get("error").asString()).contains("broken.png");
+        assertThat(shared.get("/api/v1/models/" + failed.get("modelId").asString()).status()).isEqualTo(404);
+        assertThat(shared.multipart("POST", "/api/v1/embeddings", new Multipart().image("image",
+                TestImages.encode(samples.get(0).image(), "png"))).status()).as("serving after the failure")
+                .isEqualTo(200);
     }
 
     @Test
@@ -224,16 +234,14 @@ class TrainingJobTest {
 
     @Test
     void cancellingARunningJobStopsItWithoutAModel() {
-        try (RunningService service = RunningService.start(dataDir)) {
-            String id = service.postJson(JOBS, request("{\"type\":\"contrastive\"}", 200, "")).json().get("id").asString();
-            await(service, id, job -> job.get("iteration").asInt() > 0);
-            Reply cancelled = service.delete(JOBS + "/" + id);
-            assertThat(cancelled.status()).isEqualTo(202);
-            JsonNode job = await(service, id, j -> j.get("state").asString().equals("cancelled"));
-            assertThat(service.get("/api/v1/models/" + job.get("modelId").asString()).status()).isEqualTo(404);
-            assertProblem(service.delete(JOBS + "/" + id), 409, "training-job-finished");
-            assertThat(dataDir.resolve("training/" + id)).doesNotExist();
-        }
+        String id = shared.postJson(JOBS, request("{\"type\":\"contrastive\"}", 200, "")).json().get("id").asString();
+        await(shared, id, job -> job.get("iteration").asInt() > 0);
+        Reply cancelled = shared.delete(JOBS + "/" + id);
+        assertThat(cancelled.status()).isEqualTo(202);
+        JsonNode job = await(shared, id, j -> j.get("state").asString().equals("cancelled"));
+        assertThat(shared.get("/api/v1/models/" + job.get("modelId").asString()).status()).isEqualTo(404);
+        assertProblem(shared.delete(JOBS + "/" + id), 409, "training-job-finished");
+        assertThat(sharedDir.resolve("training/" + id)).doesNotExist();
     }
 
     @Test
