@@ -46,8 +46,8 @@ import dev.imagesim.TestImages.ShapeKind;
  */
 class CrashTest {
 
-    /** Kills per run: 5 by default (a minute here); {@code -Dimagesim.test.crash-rounds=50} for a long run. */
-    private static final int ROUNDS = Integer.getInteger("imagesim.test.crash-rounds", 5);
+    /** Kills per run: 3 by default; {@code -Dimagesim.test.crash-rounds=50} for a long run. */
+    private static final int ROUNDS = Integer.getInteger("imagesim.test.crash-rounds", 3);
     private static final int CLIENTS = 3;
     private static final int SAMPLE = 12;
     private static final int K = 5;

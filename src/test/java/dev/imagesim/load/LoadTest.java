@@ -27,12 +27,12 @@ import dev.imagesim.TestImages.ShapeKind;
 
 /**
  * Concurrent search, embedding and ingest over loopback for a bounded time ({@code -Dimagesim.load.seconds},
- * default 10): no answer may be a 5xx or a broken connection, and every operation must succeed. Latency
+ * default 6): no answer may be a 5xx or a broken connection, and every operation must succeed. Latency
  * percentiles and throughput per operation are printed, never asserted: the machine is shared and noisy.
  */
 class LoadTest {
 
-    private static final int SECONDS = Integer.getInteger("imagesim.load.seconds", 10);
+    private static final int SECONDS = Integer.getInteger("imagesim.load.seconds", 6);
     private static final int SEEDED = 300;
 
     /** One kind of request and the clients that send it. */
