@@ -79,12 +79,13 @@ class IndexController {
             searches that give none (`apply: false` only reports it). Runs in the background, one tuning at
             a time in the service (202 with its status; follow it with `GET`, stop it with `DELETE`): it
             compares every stored vector with every query once, then searches each query once per ef tried
-            (`maxEf` bounds the sweep). `Prefer: wait=N` (seconds, at most 300) holds the answer until the tuning ends or N
-            seconds pass: 200 with the finished status, or 202 with the status so far. The status's `result`
-            holds the ef, its recall and the sweep; `reached` is false when the largest ef tried fell short
-            (it is applied anyway), `applied` whether it became the default. 400 `max-ef-out-of-range` for a
-            `maxEf` below k or above the limit; 409 `index-exact` for an exact index, `index-not-tunable` for
-            a backend that tunes its own search breadth, `collection-too-small` for fewer than 2 vectors, `tune-running` while a tuning of the
+            (`maxEf` bounds the sweep). `Prefer: wait=N` (seconds, at most 300) holds the answer until the
+            tuning ends or N seconds pass: 200 with the finished status, or 202 with the status so far. The
+            status's `result` holds the ef, its recall and the sweep; `reached` is false when the largest ef
+            tried fell short (it is applied anyway), `applied` whether it became the default. 400
+            `max-ef-out-of-range` for a `maxEf` below k or above the limit; 409 `index-exact` for an exact
+            index, `index-not-tunable` for a backend that tunes its own search breadth,
+            `collection-too-small` for fewer than 2 vectors, `tune-running` while a tuning of the
             collection is queued or running.""")
     ResponseEntity<TuneStatus> tune(@PathVariable String name, @RequestBody(required = false) TuneRequest request,
             @Parameter(description = "`wait=N`: hold the answer up to N seconds (at most 300) for the end")
