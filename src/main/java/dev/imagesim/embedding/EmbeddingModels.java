@@ -53,8 +53,12 @@ public class EmbeddingModels {
 
     /** The model with this id; a 404-kind error when no such bundle is installed. */
     public EmbeddingModel get(String modelId) {
+        CompletableFuture<Loaded> existing = models.get(modelId);
+        if (existing != null) {
+            return await(existing).timed();
+        }
         CompletableFuture<Loaded> mine = new CompletableFuture<>();
-        CompletableFuture<Loaded> existing = models.putIfAbsent(modelId, mine);
+        existing = models.putIfAbsent(modelId, mine);
         if (existing == null) {
             try {
                 DjlEmbeddingModel model = load(registry.find(modelId).orElseThrow(

@@ -42,7 +42,7 @@ final class EmbeddingTranslator implements Translator<List<float[]>, float[][]> 
         NDArray host = manager.create(channelsLast ? new Shape(tensors.size(), size, size, channels)
                 : new Shape(tensors.size(), channels, size, size), DataType.FLOAT32, Device.cpu());
         FloatBuffer memory = host.toByteBuffer(true).asFloatBuffer();
-        float[] interleaved = new float[length];
+        float[] interleaved = channelsLast ? new float[length] : null;
         for (float[] tensor : tensors) {
             if (channelsLast) {
                 for (int c = 0; c < channels; c++) {
