@@ -26,8 +26,17 @@ public final class RunningService extends ApiClient implements AutoCloseable {
      * chooses by default (loopback when no API keys are configured).
      */
     public static RunningService start(Path dataDir, String... extraArgs) {
+        return start(dataDir, TestDatabase.arguments(dataDir), extraArgs);
+    }
+
+    /** Starts the service on PostgreSQL ({@code postgres}) or H2, whatever the test run's database. */
+    public static RunningService startOn(boolean postgres, Path dataDir, String... extraArgs) {
+        return start(dataDir, TestDatabase.arguments(dataDir, postgres), extraArgs);
+    }
+
+    private static RunningService start(Path dataDir, List<String> databaseArgs, String... extraArgs) {
         List<String> args = new ArrayList<>(List.of("--server.port=0", "--imagesim.data-dir=" + dataDir));
-        args.addAll(TestDatabase.arguments(dataDir));
+        args.addAll(databaseArgs);
         args.addAll(List.of(extraArgs));
         return new RunningService(new SpringApplicationBuilder(ImagesimApplication.class)
                 .run(args.toArray(String[]::new)), null);

@@ -45,7 +45,12 @@ public final class TestDatabase {
 
     /** The extra arguments that point the service at the database for {@code dataDir}. */
     static List<String> arguments(Path dataDir) {
-        if (!postgres()) {
+        return arguments(dataDir, postgres());
+    }
+
+    /** The extra arguments that point the service at H2 or, with {@code postgres}, at PostgreSQL. */
+    public static List<String> arguments(Path dataDir, boolean postgres) {
+        if (!postgres) {
             return List.of();
         }
         String name = databaseName(dataDir);

@@ -6,11 +6,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Function;
 
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
+
+import tools.jackson.databind.JsonNode;
 
 import dev.imagesim.ImagesimException;
 import dev.imagesim.ImagesimException.Kind;
@@ -28,14 +31,16 @@ public class Catalog {
 
     private final CollectionRepository collections;
     private final ImageRepository images;
+    private final LabelRepository labels;
     private final CollectionIndexes indexes;
     private final BlobStore blobs;
     private final TransactionTemplate transactions;
 
-    Catalog(CollectionRepository collections, ImageRepository images, CollectionIndexes indexes, BlobStore blobs,
-            TransactionTemplate transactions) {
+    Catalog(CollectionRepository collections, ImageRepository images, LabelRepository labels,
+            CollectionIndexes indexes, BlobStore blobs, TransactionTemplate transactions) {
         this.collections = collections;
         this.images = images;
+        this.labels = labels;
         this.indexes = indexes;
         this.blobs = blobs;
         this.transactions = transactions;
@@ -71,7 +76,10 @@ public class Catalog {
         LiveIndex live = indexes.get(collection.name());
         live.writeLock.lock();
         try {
-            transactions.executeWithoutResult(status -> collections.delete(name));
+            transactions.executeWithoutResult(status -> {
+                labels.removeAll(name);
+                collections.delete(name);
+            });
             indexes.drop(name);
         } finally {
             live.writeLock.unlock();
@@ -144,6 +152,7 @@ public class Catalog {
                     ImageRecord record = writes.get(i).record(collection, first + i, now);
                     stored.add(new UpsertResult(record, images.upsert(record)));
                 }
+                labels.replace(collection.name(), stored.stream().map(UpsertResult::record).toList());
                 return stored;
             });
             indexes.apply(live, results.stream().map(UpsertResult::record).toList());
@@ -197,6 +206,7 @@ public class Catalog {
                 }
                 long next = reserveSequences(collection.name(), 1);
                 images.markDeleted(collection.name(), id, next, Instant.now());
+                labels.remove(collection.name(), id);
                 return next;
             });
             if (sequence == null) {
@@ -284,6 +294,15 @@ public class Catalog {
     private LiveIndex live(String collectionName) {
         return indexes.find(collectionName).orElseThrow(() -> ImagesimException.notFound("collection-not-found",
                 "no collection named '" + collectionName + "'"));
+    }
+
+    /**
+     * The live ids whose metadata has every (key, value) of {@code filter} (equal as JSON), when at most
+     * {@code limit} do; empty when more may. The answer can hold a few ids that do not match (label hashes
+     * collide), never miss one that does: check each against its metadata.
+     */
+    public Optional<List<String>> idsMatching(String collectionName, Map<String, JsonNode> filter, int limit) {
+        return labels.idsWithAll(collectionName, MetadataLabels.of(filter), limit);
     }
 
     /** The metadata of those ids that are live, by id, for hydrating search results. */

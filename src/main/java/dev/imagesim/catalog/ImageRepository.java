@@ -28,6 +28,9 @@ class ImageRepository {
     private static final String COLUMNS = "collection_name, id, seq, model_id, vector, metadata, blob_sha256, "
             + "content_type, width, height, created_at, updated_at";
 
+    /** Ids in one key-list query: two bind parameters each. */
+    static final int IDS_PER_QUERY = 500;
+
     private final JdbcClient jdbc;
     private final JdbcTemplate batch;
 
@@ -79,15 +82,27 @@ class ImageRepository {
     /** The metadata of the live images among {@code ids}, by id. */
     Map<String, LiveMetadata> metadata(String collection, Collection<String> ids) {
         Map<String, LiveMetadata> metadata = new HashMap<>();
-        if (ids.isEmpty()) {
-            return metadata;
+        for (List<String> chunk : chunks(ids)) {
+            jdbc.sql("SELECT id, seq, metadata FROM images WHERE deleted = FALSE AND " + keyList(chunk.size()))
+                    .params(keyParameters(collection, chunk))
+                    .query((ResultSet rs) -> {
+                        metadata.put(rs.getString("id"), new LiveMetadata(rs.getLong("seq"), rs.getString("metadata")));
+                    });
         }
-        jdbc.sql("SELECT id, seq, metadata FROM images WHERE deleted = FALSE AND " + keyList(ids.size()))
-                .params(keyParameters(collection, ids))
-                .query((ResultSet rs) -> {
-                    metadata.put(rs.getString("id"), new LiveMetadata(rs.getLong("seq"), rs.getString("metadata")));
-                });
         return metadata;
+    }
+
+    /**
+     * {@code ids} in pieces of at most {@link #IDS_PER_QUERY}: a query with a key list of them stays far below
+     * PostgreSQL's 65,535 bind parameters and H2's statement size, whatever the caller asks for.
+     */
+    private static List<List<String>> chunks(Collection<String> ids) {
+        List<String> all = List.copyOf(ids);
+        List<List<String>> chunks = new ArrayList<>();
+        for (int from = 0; from < all.size(); from += IDS_PER_QUERY) {
+            chunks.add(all.subList(from, Math.min(all.size(), from + IDS_PER_QUERY)));
+        }
+        return chunks;
     }
 
     /**
@@ -118,14 +133,15 @@ class ImageRepository {
 
     /** The live images among {@code ids}. */
     List<StoredOriginal> originals(String collection, Collection<String> ids) {
-        if (ids.isEmpty()) {
-            return List.of();
+        List<StoredOriginal> originals = new ArrayList<>();
+        for (List<String> chunk : chunks(ids)) {
+            originals.addAll(jdbc.sql("SELECT id, seq, blob_sha256, metadata FROM images WHERE deleted = FALSE AND "
+                            + keyList(chunk.size()))
+                    .params(keyParameters(collection, chunk))
+                    .query(ImageRepository::original)
+                    .list());
         }
-        return jdbc.sql("SELECT id, seq, blob_sha256, metadata FROM images WHERE deleted = FALSE AND "
-                        + keyList(ids.size()))
-                .params(keyParameters(collection, ids))
-                .query(ImageRepository::original)
-                .list();
+        return originals;
     }
 
     /** Rewrites the vectors (and their model) of live images, as a re-index does. */

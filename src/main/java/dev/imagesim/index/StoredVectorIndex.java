@@ -267,6 +267,31 @@ abstract sealed class StoredVectorIndex implements TunableIndex permits HnswInde
     }
 
     @Override
+    public final List<Neighbor> searchAmong(float[] query, int k, java.util.Collection<String> ids) {
+        float[] prepared = preparedQuery(query);
+        NodeHeap heap = new NodeHeap(k + 1);
+        growth.readLock().lock();
+        try {
+            for (String id : ids) {
+                int node = liveNode(id);
+                if (node == NO_NODE || deleted[node] || k == 0) {
+                    continue; // not live, or replaced since the lookup
+                }
+                float key = kernel.rankKey(prepared, 0, pages[node >>> pageBits], offset(node), dimension);
+                if (heap.size() < k || key < heap.topKey()) {
+                    heap.push(key, node);
+                    if (heap.size() > k) {
+                        heap.pop();
+                    }
+                }
+            }
+            return nearestFirst(heap);
+        } finally {
+            growth.readLock().unlock();
+        }
+    }
+
+    @Override
     public final List<List<Neighbor>> exactSearchWithout(float[][] queries, String[] ids, int k,
             ScanListener listener) {
         float[][] prepared = new float[queries.length][];

@@ -27,6 +27,13 @@ public interface VectorIndex {
      */
     List<Neighbor> search(float[] query, int k, int ef);
 
+    /**
+     * The exact {@code k} nearest live neighbours among {@code ids}, closest first: what a filtered search
+     * asks once the catalog has named the few ids that pass its filter. Ids the index does not hold live are
+     * left out; the work is proportional to {@code ids.size()}, not to the index's size.
+     */
+    List<Neighbor> searchAmong(float[] query, int k, java.util.Collection<String> ids);
+
     /** Live (not removed) items. */
     int size();
 

@@ -14,6 +14,9 @@ import org.springframework.validation.annotation.Validated;
  * @param maxConcurrent     searches that walk an index and read their results' metadata at once; the others
  *                          wait in arrival order. {@code 0} means one per core: more searches than cores
  *                          only add time-slicing to the tail latency (docs/performance.md)
+ * @param filterExactLimit  a filtered search whose filter matches at most this many images computes the exact
+ *                          nearest among them (the catalog's label index names them); a more common filter
+ *                          widens the graph search instead, to about 4 × k × size / this many candidates
  * @param metadataCacheSize memory for the metadata of recent search hits, so that a search reads the catalog
  *                          only for hits it has not met before (an estimate of the heap the entries take);
  *                          {@code 0} reads every hit's metadata from the catalog
@@ -21,7 +24,8 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("imagesim.search")
 public record SearchProperties(@DefaultValue("0") @Min(0) int maxConcurrent,
-        @DefaultValue("128MB") @NotNull DataSize metadataCacheSize) {
+        @DefaultValue("128MB") @NotNull DataSize metadataCacheSize,
+        @DefaultValue("10000") @Min(1) int filterExactLimit) {
 
     public SearchProperties {
         if (metadataCacheSize.isNegative()) {

@@ -3,6 +3,7 @@ package dev.imagesim.search;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
 
@@ -28,8 +29,8 @@ import dev.imagesim.vector.VectorChecks;
 
 /**
  * Nearest-neighbour search in a collection by image, stored id or raw vector, with an optional metadata
- * equality filter. Filtering happens after the index search, widening the candidate list until k matches
- * are found or the collection is exhausted. The hits' metadata comes from a {@link MetadataCache}, which
+ * equality filter: an exact search among the matching images when they are few, else the graph search with
+ * a bounded widening (see {@link #filtered}). The hits' metadata comes from a {@link MetadataCache}, which
  * reads the catalog for hits it does not hold.
  *
  * <p>Searches run {@link SearchProperties#slots()} at a time and the rest wait their turn (a fair semaphore):
@@ -51,6 +52,7 @@ public class SearchService {
     private final Timer byIdTimer;
     private final Timer byVectorTimer;
     private final Semaphore slots;
+    private final int filterExactLimit;
 
     SearchService(Catalog catalog, MetadataCache metadataCache, EmbeddingModels models, ImageDecoder decoder,
             RequestLimits limits, JsonMapper json, MeterRegistry meters, SearchProperties properties) {
@@ -64,6 +66,7 @@ public class SearchService {
         this.byIdTimer = timer(meters, "id");
         this.byVectorTimer = timer(meters, "vector");
         this.slots = new Semaphore(properties.slots(), true);
+        this.filterExactLimit = properties.filterExactLimit();
     }
 
     private static Timer timer(MeterRegistry meters, String by) {
@@ -134,18 +137,38 @@ public class SearchService {
         int k = kOrNull == null ? 10 : kOrNull;
         int ef = efOrNull == null ? collection.index().ef() : efOrNull;
         VectorIndex index = target.index();
-        Map<String, JsonNode> conditions = filter == null ? Map.of() : filter;
-        int candidates = conditions.isEmpty() ? k : k * WIDEN_FACTOR;
-        List<SearchHit> hits;
+        List<SearchHit> hits = filter == null || filter.isEmpty()
+                ? hydrate(collection, index.search(query, k, ef), Map.of(), k)
+                : filtered(collection, index, query, k, ef, filter);
+        return new SearchResult(hits, collection.modelId(), (System.nanoTime() - startNanos) / 1_000_000);
+    }
+
+    /**
+     * A search with a metadata filter, bounded in work and memory whatever the filter's selectivity. When at
+     * most {@link SearchProperties#filterExactLimit()} images match (the catalog's label index names them),
+     * the exact nearest among just those. Otherwise a match is at least that common, and the graph search
+     * widens its candidates by {@value #WIDEN_FACTOR}× until k of them match, up to {@value #WIDEN_FACTOR}
+     * times what a filter of exactly that selectivity needs for k matches; a filter that matches many images,
+     * none of them near the query, can then answer fewer than k.
+     */
+    private List<SearchHit> filtered(Collection collection, VectorIndex index, float[] query, int k, int ef,
+            Map<String, JsonNode> filter) {
+        Optional<List<String>> few = catalog.idsMatching(collection.name(), filter, filterExactLimit);
+        if (few.isPresent()) {
+            return hydrate(collection, index.searchAmong(query, k, few.get()), filter, k);
+        }
+        int size = index.size();
+        int most = (int) Math.min(size, Math.max((long) k * WIDEN_FACTOR,
+                (long) Math.ceil((double) WIDEN_FACTOR * k * size / filterExactLimit)));
+        int candidates = Math.min(most, k * WIDEN_FACTOR);
         while (true) {
             List<Neighbor> neighbors = index.search(query, candidates, Math.max(ef, candidates));
-            hits = hydrate(collection, neighbors, conditions, k);
-            if (hits.size() >= k || neighbors.size() < candidates || candidates >= index.size()) {
-                break;
+            List<SearchHit> hits = hydrate(collection, neighbors, filter, k);
+            if (hits.size() >= k || neighbors.size() < candidates || candidates >= most) {
+                return hits;
             }
-            candidates = (int) Math.min((long) candidates * WIDEN_FACTOR, index.size());
+            candidates = (int) Math.min((long) candidates * WIDEN_FACTOR, most);
         }
-        return new SearchResult(hits, collection.modelId(), (System.nanoTime() - startNanos) / 1_000_000);
     }
 
     private List<SearchHit> hydrate(Collection collection, List<Neighbor> neighbors, Map<String, JsonNode> filter,

@@ -93,6 +93,28 @@ public abstract class VectorIndexContractTest {
         assertThat(index.size()).isEqualTo(3000);
     }
 
+    /** A search among named ids is exact, whatever the backend, and skips ids that are not live. */
+    @ParameterizedTest
+    @EnumSource(Distance.class)
+    void searchAmongIdsIsExactAndSkipsWhatIsNotLive(Distance distance) {
+        float[][] data = randomVectors(2000, 11);
+        VectorIndex index = filled(newIndex(distance), data);
+        index.remove("v7", 5000);
+        List<String> among = IntStream.range(0, data.length).filter(i -> i % 37 == 7).mapToObj(i -> "v" + i)
+                .collect(java.util.stream.Collectors.toCollection(ArrayList::new));
+        among.add("unknown");
+        float[] query = randomVectors(1, 12)[0];
+        List<Neighbor> found = index.searchAmong(query, 5, among);
+        List<String> truth = among.stream().filter(id -> id.startsWith("v") && !id.equals("v7"))
+                .sorted(Comparator.comparingDouble(id -> distance.between(query, data[Integer.parseInt(id.substring(1))])))
+                .limit(5).toList();
+        assertThat(found).extracting(Neighbor::id).containsExactlyElementsOf(truth);
+        assertThat(found.get(0).distance())
+                .isCloseTo(distance.between(query, data[Integer.parseInt(truth.get(0).substring(1))]), within());
+        assertThat(index.searchAmong(query, 5, List.of("v7", "unknown"))).isEmpty();
+        assertThat(index.searchAmong(query, 100, among)).hasSize(among.size() - 2);
+    }
+
     @Test
     void anEmptyIndexFindsNothingAndASmallOneFindsAll() {
         VectorIndex index = newIndex(Distance.EUCLIDEAN);
