@@ -3,6 +3,7 @@ package dev.imagesim.security;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -36,6 +37,9 @@ class ApiKeyFilter extends OncePerRequestFilter {
 
     static final String KEY_HEADER = "X-API-Key";
     private static final String BEARER = "Bearer ";
+    /** Headers a proxy adds for the client it forwards (RFC 7239's and the common de-facto ones). */
+    private static final List<String> FORWARDING_HEADERS = List.of("Forwarded", "X-Forwarded-For",
+            "X-Forwarded-Host", "X-Real-IP");
     private static final Logger log = LoggerFactory.getLogger(ApiKeyFilter.class);
 
     private final ApiKeys keys;
@@ -82,7 +86,8 @@ class ApiKeyFilter extends OncePerRequestFilter {
         if (keys.isEmpty()) {
             if (properties.loopbackOnly() && !isLoopback(request)) {
                 Problems.write(response, json, Problems.of(HttpStatus.FORBIDDEN, "remote-needs-key",
-                        "this server has no API keys configured and serves loopback clients only"));
+                        "this server has no API keys configured and serves loopback clients only (a request "
+                                + "forwarded by a proxy counts as remote)"));
                 return false;
             }
             return true;
@@ -105,9 +110,14 @@ class ApiKeyFilter extends OncePerRequestFilter {
         return true;
     }
 
-    /** The remote address is an IP literal, so this resolves nothing. */
+    /**
+     * A client on this machine, not one a proxy on this machine forwards: a request that carries a forwarding
+     * header came from elsewhere, whatever its peer address (a reverse proxy on the same host would otherwise
+     * make every client an anonymous admin). The remote address is an IP literal, so this resolves nothing.
+     */
     private static boolean isLoopback(HttpServletRequest request) throws IOException {
-        return InetAddress.getByName(request.getRemoteAddr()).isLoopbackAddress();
+        return FORWARDING_HEADERS.stream().noneMatch(header -> request.getHeader(header) != null)
+                && InetAddress.getByName(request.getRemoteAddr()).isLoopbackAddress();
     }
 
     private static Optional<String> presentedKey(HttpServletRequest request) {

@@ -17,6 +17,9 @@ public final class ApiKeys {
 
     private static final String HASH_PREFIX = "sha256:";
     private static final int MIN_KEY_LENGTH = 8;
+    /** The mark of the example's keys (docker/imagesim.env.example): a copy left as it is must not work. */
+    private static final java.util.regex.Pattern PLACEHOLDER = java.util.regex.Pattern.compile(
+            "change[-_]?me", java.util.regex.Pattern.CASE_INSENSITIVE);
 
     private record Entry(Scope scope, byte[] hash) {
     }
@@ -56,6 +59,10 @@ public final class ApiKeys {
                 throw new IllegalArgumentException("API key entry " + position + " has a malformed sha256 hash");
             }
             return HexFormat.of().parseHex(hex);
+        }
+        if (PLACEHOLDER.matcher(key).find()) {
+            throw new IllegalArgumentException("API key entry " + position + " is the example's placeholder "
+                    + "(it contains 'change-me'); put a key of your own there, e.g. from: openssl rand -hex 24");
         }
         if (key.length() < MIN_KEY_LENGTH) {
             throw new IllegalArgumentException(

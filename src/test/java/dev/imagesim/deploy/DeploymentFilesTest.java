@@ -1,6 +1,7 @@
 package dev.imagesim.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -14,6 +15,8 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
+
+import dev.imagesim.security.ApiKeys;
 
 /**
  * The Dockerfile and docker-compose.yml agree with the application, checked without Docker: ports, the
@@ -80,6 +83,33 @@ class DeploymentFilesTest {
         }
         assertThat(list(map(services, "imagesim-gpu"), "profiles")).containsExactly("gpu");
         assertThat(map(services, "postgres").get("image")).isEqualTo("postgres:15");
+    }
+
+    /**
+     * Safe as shipped: no anonymous access from Docker's network unless asked for, example keys that do not
+     * work as they are, and a GPU service that writes neither the CPU service's catalog nor its volume.
+     */
+    @Test
+    void composeDefaultsAreSafe() {
+        Map<String, Object> services = map(compose, "services");
+        Map<String, Object> cpu = map(services, "imagesim");
+        Map<String, Object> gpu = map(services, "imagesim-gpu");
+        for (Map<String, Object> service : List.of(cpu, gpu)) {
+            assertThat(map(service, "environment")).containsEntry("IMAGESIM_API_ANONYMOUS",
+                    "${IMAGESIM_API_ANONYMOUS:-loopback}");
+        }
+        assertThat(map(gpu, "environment").get("IMAGESIM_DB_URL"))
+                .isNotEqualTo(map(cpu, "environment").get("IMAGESIM_DB_URL"))
+                .isEqualTo("jdbc:postgresql://postgres:5432/${POSTGRES_DB:-imagesim}_gpu");
+        assertThat(list(gpu, "volumes")).doesNotContainAnyElementsOf(list(cpu, "volumes"));
+        assertThat(list(map(services, "postgres"), "volumes"))
+                .contains("./docker/postgres-init:/docker-entrypoint-initdb.d:ro");
+        assertThat(read("docker/postgres-init/gpu-database.sh")).contains("CREATE DATABASE \\\"${POSTGRES_DB}_gpu\\\"");
+
+        Matcher keys = Pattern.compile("(?m)^IMAGESIM_API_KEYS=(.*)$").matcher(read("docker/imagesim.env.example"));
+        assertThat(keys.find()).isTrue();
+        assertThatThrownBy(() -> ApiKeys.parse(List.of(keys.group(1).split(","))))
+                .as("the example's keys refuse to start the service").hasMessageContaining("placeholder");
     }
 
     @Test

@@ -44,6 +44,8 @@ class ApiKeysTest {
         assertRefused("owner:owner-secret-4", "unknown scope 'owner'");
         assertRefused("read:tiny7", "shorter than 8 characters");
         assertRefused("read:sha256:abc", "malformed sha256");
+        assertRefused("admin:change-me-to-a-random-key", "placeholder");
+        assertRefused("read:CHANGEME-please-0123", "placeholder");
         assertThatThrownBy(() -> ApiKeys.parse(List.of("read:same-secret-5", "admin:same-secret-5")))
                 .hasMessageContaining("entry 2 repeats").hasMessageNotContaining("same-secret-5");
     }

@@ -13,12 +13,14 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.imagesim.ApiClient.Reply;
 import dev.imagesim.RunningService;
 
 /**
@@ -48,6 +50,20 @@ class LoopbackDefaultTest {
             assertThat(reply.statusCode()).isEqualTo(403);
             assertThat(reply.body()).contains("remote-needs-key");
             assertThat(service.get("/api/v1/collections").status()).isEqualTo(200);
+        }
+    }
+
+    /** A reverse proxy on this machine forwards remote clients from loopback: they are still remote. */
+    @Test
+    void requestsForwardedByAProxyOnThisMachineAreNotLoopback() {
+        try (RunningService service = RunningService.start(dataDir)) {
+            for (String header : List.of("X-Forwarded-For", "Forwarded", "X-Real-IP")) {
+                Reply reply = service.request("GET", "/api/v1/collections", null, null, header,
+                        header.equals("Forwarded") ? "for=203.0.113.7" : "203.0.113.7");
+                assertThat(reply.status()).as(header).isEqualTo(403);
+                assertThat(reply.json().get("code").asString()).isEqualTo("remote-needs-key");
+            }
+            assertThat(service.get("/actuator/health").status()).isEqualTo(200);
         }
     }
 
