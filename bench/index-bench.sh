@@ -10,6 +10,8 @@
 #   THREADS=1 EFS=40,80 bench/index-bench.sh      # a quicker sweep
 #   BUILD_THREADS=2 bench/index-bench.sh          # one build (2 threads), then the search sweep at each of THREADS
 #   SCALAR=1 bench/index-bench.sh                 # also the Java side without the Vector API
+#   HNSWLIB=0 bench/index-bench.sh                # without the hnswlib-core library's run (a collection's
+#                                                 # "index":{"type":"hnswlib"}), which each round has by default
 #   RUNS=5 bench/index-bench.sh                   # queries/s as the median of 5 runs (default 3)
 #   SMALL_PAGES=1 bench/index-bench.sh            # the Java heap without transparent huge pages
 #   CPP_THP=1 bench/index-bench.sh                # the C++ peer's memory on transparent huge pages too (glibc's
@@ -66,9 +68,11 @@ cpp_side() {
   GLIBC_TUNABLES=$tunables GRAPH=${GRAPH:+$GRAPH.hnsw} "$OUT/hnswlib_bench" "$METRIC" "$BASE" "$QUERIES" "$GT" "$M" "$EFC" "$THREADS" "$EFS" | tee -a "$OUT/cpp.tsv" >&2
 }
 
-java_side() { # $1: output name, $2: JVM arguments (the Vector API module, or none for scalar distances)
-  echo "# Java ($1): the service's index" >&2
+java_side() { # $1: output name, $2: JVM arguments (the Vector API module, or none for scalar distances),
+               # $3: index type (hnsw, the service's own, unless given)
+  echo "# Java ($1): the ${3:-hnsw} index" >&2
   ./mvnw -B -ntp -q -Pbench test -Dtest=IndexBenchmark -Dsurefire.failIfNoSpecifiedTests=false ${JVM:+-Djvm="$JVM"} \
+    -Dimagesim.bench.index-type="${3:-hnsw}" \
     -Dvector.jvm.args="$2" ${SMALL_PAGES:+-Dheap.jvm.args=} \
     -Dimagesim.bench.metric="$METRIC" -Dimagesim.bench.base="$PWD/$BASE" \
     -Dimagesim.bench.queries="$PWD/$QUERIES" -Dimagesim.bench.ground-truth="$PWD/$GT" \
@@ -104,14 +108,20 @@ table() { # $1: the C++ rows, $2: the Java rows; a figure given by several round
     }' "$1" "$2"
 }
 
-rm -f "$OUT/cpp.tsv" "$OUT/java.tsv" "$OUT/scalar.tsv"
+rm -f "$OUT/cpp.tsv" "$OUT/java.tsv" "$OUT/scalar.tsv" "$OUT/hnswlib.tsv"
 for round in $(seq "${ROUNDS:-1}"); do
   echo "# round $round of ${ROUNDS:-1}" >&2
   cpp_side
   java_side java "--add-modules jdk.incubator.vector"
+  [ "${HNSWLIB:-1}" = 0 ] || GRAPH="" java_side hnswlib "--add-modules jdk.incubator.vector" hnswlib
 done
 echo "Java with the Vector API (median of ${ROUNDS:-1} rounds):"
 table "$OUT/cpp.tsv" "$OUT/java.tsv"
+if [ "${HNSWLIB:-1}" != 0 ]; then
+  echo
+  echo "hnswlib-core, the Java library (\"index\":{\"type\":\"hnswlib\"}), in the Java columns:"
+  table "$OUT/cpp.tsv" "$OUT/hnswlib.tsv"
+fi
 if [ "${SCALAR:-0}" = 1 ]; then
   java_side scalar ""
   echo

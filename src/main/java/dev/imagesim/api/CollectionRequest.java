@@ -17,7 +17,9 @@ record CollectionRequest(
 
     /** Index settings of a new collection; each field defaults from configuration. */
     record IndexRequest(
-            @Schema(allowableValues = {"hnsw", "exact"}) String type,
+            @Schema(allowableValues = {"hnsw", "hnswlib", "exact"}, description = "hnsw (default): the service's own HNSW; "
+                    + "hnswlib: the same algorithm from the hnswlib-core library, slower (docs/performance.md); "
+                    + "exact: brute force") String type,
             @Schema(description = "HNSW links per node, 2-128") Integer m,
             @Schema(description = "HNSW construction breadth, 1-4096") Integer efConstruction,
             @Schema(description = "default HNSW search breadth") Integer ef) {

@@ -46,16 +46,24 @@ public interface VectorIndex {
     /** Serialises the index; {@link #read} reads it back. */
     void save(OutputStream out) throws IOException;
 
-    /** An empty index: {@link HnswIndex} for {@link IndexType#HNSW}, {@link ExactIndex} for exact search. */
+    /**
+     * An empty index: {@link HnswIndex} for {@link IndexType#HNSW}, {@link HnswlibIndex} for
+     * {@link IndexType#HNSWLIB}, {@link ExactIndex} for exact search.
+     */
     static VectorIndex create(IndexParameters parameters, Distance distance, int dimension) {
-        return parameters.type() == IndexType.HNSW
-                ? new HnswIndex(parameters, distance, dimension)
-                : new ExactIndex(parameters, distance, dimension);
+        return switch (parameters.type()) {
+            case HNSW -> new HnswIndex(parameters, distance, dimension);
+            case HNSWLIB -> new HnswlibIndex(parameters, distance, dimension);
+            case EXACT -> new ExactIndex(parameters, distance, dimension);
+        };
     }
 
     /** Reads an index written by {@link #save}; the caller supplies what the snapshot header recorded. */
     static VectorIndex read(InputStream in, IndexParameters parameters, Distance distance, int dimension)
             throws IOException {
+        if (parameters.type() == IndexType.HNSWLIB) {
+            return HnswlibIndex.read(in, parameters, distance, dimension);
+        }
         StoredVectorIndex index = (StoredVectorIndex) create(parameters, distance, dimension);
         index.read(in);
         return index;

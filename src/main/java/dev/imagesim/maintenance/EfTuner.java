@@ -132,6 +132,7 @@ public class EfTuner {
                     + limits.maxEf() + " (imagesim.limits.max-ef), was " + goal.maxEf());
         }
         SearchTarget target = catalog.searchTarget(collectionName);
+        requireBreadth(target);
         TunableIndex index = tunable(target);
         Sample sample = sample(index, collectionName, goal.sampleSize());
         if (sample.live() < 2) {
@@ -177,20 +178,24 @@ public class EfTuner {
     /** Makes {@code ef} the collection's default for searches that give none. */
     public void set(String collectionName, int ef) {
         limits.requireEf(ef);
-        tunable(catalog.searchTarget(collectionName));
+        requireBreadth(catalog.searchTarget(collectionName));
         log.info("collection {}: default ef {} (set by hand)", catalog.setDefaultEf(collectionName, ef).name(), ef);
     }
 
-    /** The collection's index, if it has a search breadth to tune: 409 for an exact one. */
-    private static TunableIndex tunable(SearchTarget target) {
-        String name = target.collection().name();
-        if (target.collection().index().type() != IndexType.HNSW) {
-            throw new ImagesimException(Kind.CONFLICT, "index-exact",
-                    "collection '" + name + "' has an exact index: every search is exact, there is no ef");
+    /** 409 for an exact index: it has no search breadth. */
+    private static void requireBreadth(SearchTarget target) {
+        if (target.collection().index().type() == IndexType.EXACT) {
+            throw new ImagesimException(Kind.CONFLICT, "index-exact", "collection '" + target.collection().name()
+                    + "' has an exact index: every search is exact, there is no ef");
         }
+    }
+
+    /** The collection's index, if the tuner can measure it: 409 for a backend without exact passes. */
+    private static TunableIndex tunable(SearchTarget target) {
         if (!(target.index() instanceof TunableIndex index)) {
-            throw new ImagesimException(Kind.CONFLICT, "index-not-tunable",
-                    "collection '" + name + "' is served by an index backend that tunes its own search breadth");
+            throw new ImagesimException(Kind.CONFLICT, "index-not-tunable", "collection '"
+                    + target.collection().name() + "' uses the " + target.collection().index().type().wireName()
+                    + " index, which the tuner cannot measure; set its ef with PUT index/ef");
         }
         return index;
     }

@@ -103,8 +103,11 @@ class BadInputCorpusTest {
         String method = c.get("method").asString();
         String path = c.get("path").asString();
         if (c.has("json")) {
-            return service.request(method, path, "application/json",
-                    c.get("json").asString().getBytes(StandardCharsets.UTF_8));
+            return service.request(method, path, c.has("contentType") ? c.get("contentType").asString()
+                    : "application/json", c.get("json").asString().getBytes(StandardCharsets.UTF_8));
+        }
+        if (!c.has("multipart")) {
+            return service.request(method, path, null, null);
         }
         Multipart body = new Multipart();
         for (JsonNode part : c.get("multipart")) {

@@ -117,6 +117,11 @@ class IndexTuningTest {
             service.postJson("/api/v1/collections", "{\"name\":\"exact\",\"dimension\":2,\"index\":{\"type\":\"exact\"}}");
             service.postJson("/api/v1/collections", "{\"name\":\"empty\",\"dimension\":2}");
             assertCode(service.postJson("/api/v1/collections/exact/index/tune", "{}"), 409, "index-exact");
+            service.postJson("/api/v1/collections", "{\"name\":\"lib\",\"dimension\":2,\"index\":{\"type\":\"hnswlib\"}}");
+            putVector(service, "lib", "a", "[1,0]");
+            putVector(service, "lib", "b", "[0,1]");
+            assertCode(service.postJson("/api/v1/collections/lib/index/tune", "{}"), 409, "index-not-tunable");
+            assertThat(putJson(service, "/api/v1/collections/lib/index/ef", "{\"ef\":40}").status()).isEqualTo(200);
             assertCode(service.postJson("/api/v1/collections/empty/index/tune", "{}"), 409, "collection-too-small");
             putVector(service, "empty", "a", "[1,0]");
             assertCode(service.postJson("/api/v1/collections/empty/index/tune", "{}"), 409, "collection-too-small");

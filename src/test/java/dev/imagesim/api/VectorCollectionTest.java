@@ -11,6 +11,8 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import tools.jackson.databind.JsonNode;
 
@@ -42,14 +44,17 @@ class VectorCollectionTest {
         return ids;
     }
 
-    @Test
-    void ownVectorsAreStoredSearchedComparedAndKept() {
+    /** The same behaviour from every index type, the hnswlib-core one included. */
+    @ParameterizedTest
+    @ValueSource(strings = {"hnsw", "hnswlib", "exact"})
+    void ownVectorsAreStoredSearchedComparedAndKept(String indexType) {
         try (RunningService service = RunningService.start(dataDir)) {
-            Reply created = service.postJson("/api/v1/collections",
-                    "{\"name\":\"v\",\"dimension\":3,\"distance\":\"euclidean\"}");
+            Reply created = service.postJson("/api/v1/collections", "{\"name\":\"v\",\"dimension\":3,"
+                    + "\"distance\":\"euclidean\",\"index\":{\"type\":\"" + indexType + "\"}}");
             assertThat(created.status()).isEqualTo(201);
             assertThat(created.json().get("model").isNull()).isTrue();
             assertThat(created.json().get("dimension").asInt()).isEqualTo(3);
+            assertThat(created.json().at("/index/type").asString()).isEqualTo(indexType);
             assertThat(putVector(service, "origin", "[0,0,0]", "{\"kind\":\"a\"}").status()).isEqualTo(201);
             assertThat(putVector(service, "near", "[1,0,0]", "{\"kind\":\"b\"}").status()).isEqualTo(201);
             assertThat(putVector(service, "far", "[10,10,10]", "{\"kind\":\"a\"}").status()).isEqualTo(201);

@@ -44,7 +44,7 @@ class DefaultModelBuild {
 
     @Test
     void trainTheDefaultModel() throws IOException {
-        Path fashion = FashionMnistJobs.directory();
+        Path fashion = FashionMnistJobs.requiredDirectory();
         try (RunningService service = FashionMnistJobs.service(dataDir, fashion)) {
             FashionMnistJobs.train(service, REQUEST.formatted(fashion.getFileName(), MODEL_ID));
             EmbeddingModel model = service.bean(EmbeddingModels.class).get(MODEL_ID);

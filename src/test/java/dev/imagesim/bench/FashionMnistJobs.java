@@ -20,10 +20,27 @@ final class FashionMnistJobs {
 
     /** The IDX directory; skips the calling benchmark when it is not installed. */
     static Path directory() {
-        Path fashion = Path.of(System.getProperty("imagesim.bench.fashion-mnist", "/usr/share/datasets/fashion-mnist"));
-        assumeTrue(Files.isRegularFile(fashion.resolve("train-images-idx3-ubyte.gz")),
-                "Fashion-MNIST not found at " + fashion + " (apt-get install dataset-fashion-mnist)");
+        Path fashion = location();
+        assumeTrue(Files.isRegularFile(fashion.resolve("train-images-idx3-ubyte.gz")), missing(fashion));
         return fashion;
+    }
+
+    /** The IDX directory; fails the calling build, saying why, when it is not installed. */
+    static Path requiredDirectory() {
+        Path fashion = location();
+        if (!Files.isRegularFile(fashion.resolve("train-images-idx3-ubyte.gz"))) {
+            throw new IllegalStateException(missing(fashion) + "; nothing was written");
+        }
+        return fashion;
+    }
+
+    private static Path location() {
+        return Path.of(System.getProperty("imagesim.bench.fashion-mnist", "/usr/share/datasets/fashion-mnist"));
+    }
+
+    private static String missing(Path fashion) {
+        return "Fashion-MNIST not found at " + fashion + " (apt-get install dataset-fashion-mnist, or "
+                + "-Dimagesim.bench.fashion-mnist=<a directory of its IDX .gz files>)";
     }
 
     /** A service whose dataset root holds the Fashion-MNIST directory. */

@@ -33,7 +33,8 @@ import dev.imagesim.index.VectorIndex;
 
 /**
  * The Java side of {@code bench/index-bench.sh}: the service's HNSW index ({@link VectorIndex} of type
- * HNSW) on the files the native peer reads — fashion-mnist-784-euclidean (IDX image files) or random unit
+ * HNSW, or with {@code imagesim.bench.index-type=hnswlib} the hnswlib-core library behind the same contract)
+ * on the files the native peer reads — fashion-mnist-784-euclidean (IDX image files) or random unit
  * vectors with cosine ({@code .f32}) — scored against the exact top-10 the peer wrote, with its M,
  * efConstruction, thread counts (of the builds, {@code imagesim.bench.build-threads}, and of the searches) and
  * ef sweep. Prints the same tab-separated rows as {@code hnswlib_bench}. One untimed pass of the queries warms
@@ -61,6 +62,8 @@ class IndexBenchmark {
         int[] threadCounts = list(threadList);
         int[] efs = list(System.getProperty("imagesim.bench.efs", "10,20,40,80,160,320"));
         int runs = Integer.getInteger("imagesim.bench.runs", 3);
+        IndexType type = IndexType.valueOf(System.getProperty("imagesim.bench.index-type", "hnsw")
+                .toUpperCase(java.util.Locale.ROOT));
 
         String graphFile = System.getProperty("imagesim.bench.graph", "");
         Path graph = graphFile.isEmpty() ? null : Path.of(graphFile);
@@ -73,7 +76,7 @@ class IndexBenchmark {
             System.gc();
             long heapBefore = usedHeap();
             VectorIndex built = VectorIndex.create(
-                    new IndexParameters(IndexType.HNSW, m, efConstruction, 1), distance, vectors[0].length);
+                    new IndexParameters(type, m, efConstruction, 1), distance, vectors[0].length);
             long start = System.nanoTime();
             // a copy per vector, as a request gives the index
             run(threads, vectors.length, i -> built.upsert(Integer.toString(i), vectors[i].clone(), 1));
