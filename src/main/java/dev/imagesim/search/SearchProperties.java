@@ -14,9 +14,11 @@ import org.springframework.validation.annotation.Validated;
  * @param maxConcurrent     searches that walk an index and read their results' metadata at once; the others
  *                          wait in arrival order. {@code 0} means one per core: more searches than cores
  *                          only add time-slicing to the tail latency (docs/performance.md)
- * @param filterExactLimit  a filtered search whose filter matches at most this many images computes the exact
- *                          nearest among them (the catalog's label index names them); a more common filter
- *                          widens the graph search instead, to about 4 × k × size / this many candidates
+ * @param filterExactLimit  a filtered search that finds fewer than k matches among its first 4·k candidates
+ *                          counts the filter's matches in the catalog's label index: at most this many, and it
+ *                          computes the exact nearest among them; more, and it widens the graph search to at
+ *                          most about 4 × k × size / this many candidates. {@code 0} never uses the label
+ *                          index: the graph search widens up to the whole index
  * @param metadataCacheSize memory for the metadata of recent search hits, so that a search reads the catalog
  *                          only for hits it has not met before (an estimate of the heap the entries take);
  *                          {@code 0} reads every hit's metadata from the catalog
@@ -25,7 +27,7 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("imagesim.search")
 public record SearchProperties(@DefaultValue("0") @Min(0) int maxConcurrent,
         @DefaultValue("128MB") @NotNull DataSize metadataCacheSize,
-        @DefaultValue("10000") @Min(1) int filterExactLimit) {
+        @DefaultValue("10000") @Min(0) int filterExactLimit) {
 
     public SearchProperties {
         if (metadataCacheSize.isNegative()) {

@@ -144,31 +144,39 @@ public class SearchService {
     }
 
     /**
-     * A search with a metadata filter, bounded in work and memory whatever the filter's selectivity. When at
-     * most {@link SearchProperties#filterExactLimit()} images match (the catalog's label index names them),
-     * the exact nearest among just those. Otherwise a match is at least that common, and the graph search
-     * widens its candidates by {@value #WIDEN_FACTOR}× until k of them match, up to {@value #WIDEN_FACTOR}
-     * times what a filter of exactly that selectivity needs for k matches; a filter that matches many images,
-     * none of them near the query, can then answer fewer than k.
+     * A search with a metadata filter, bounded in work and memory whatever the filter's selectivity. First
+     * the graph search with {@value #WIDEN_FACTOR}·k candidates: a common filter has its k matches among them.
+     * Short of k, the catalog's label index counts the matches (bounded): at most
+     * {@link SearchProperties#filterExactLimit()} of them, and the answer is the exact nearest among just
+     * those. Otherwise a match is at least that common, and the graph search widens by {@value #WIDEN_FACTOR}×
+     * up to {@value #WIDEN_FACTOR} times what a filter of exactly that selectivity needs for k matches; a
+     * filter that matches many images, none of them near the query, can then answer fewer than k.
      */
     private List<SearchHit> filtered(Collection collection, VectorIndex index, float[] query, int k, int ef,
             Map<String, JsonNode> filter) {
-        Optional<List<String>> few = catalog.idsMatching(collection.name(), filter, filterExactLimit);
+        int size = index.size();
+        int candidates = Math.min(size, k * WIDEN_FACTOR);
+        List<Neighbor> neighbors = index.search(query, candidates, Math.max(ef, candidates));
+        List<SearchHit> hits = hydrate(collection, neighbors, filter, k);
+        if (hits.size() >= k || neighbors.size() < candidates) {
+            return hits;
+        }
+        Optional<List<String>> few = filterExactLimit == 0 ? Optional.empty()
+                : catalog.idsMatching(collection.name(), filter, filterExactLimit);
         if (few.isPresent()) {
             return hydrate(collection, index.searchAmong(query, k, few.get()), filter, k);
         }
-        int size = index.size();
-        int most = (int) Math.min(size, Math.max((long) k * WIDEN_FACTOR,
+        int most = filterExactLimit == 0 ? size : (int) Math.min(size, Math.max((long) candidates,
                 (long) Math.ceil((double) WIDEN_FACTOR * k * size / filterExactLimit)));
-        int candidates = Math.min(most, k * WIDEN_FACTOR);
-        while (true) {
-            List<Neighbor> neighbors = index.search(query, candidates, Math.max(ef, candidates));
-            List<SearchHit> hits = hydrate(collection, neighbors, filter, k);
-            if (hits.size() >= k || neighbors.size() < candidates || candidates >= most) {
+        while (candidates < most) {
+            candidates = (int) Math.min((long) candidates * WIDEN_FACTOR, most);
+            neighbors = index.search(query, candidates, Math.max(ef, candidates));
+            hits = hydrate(collection, neighbors, filter, k);
+            if (hits.size() >= k || neighbors.size() < candidates) {
                 return hits;
             }
-            candidates = (int) Math.min((long) candidates * WIDEN_FACTOR, most);
         }
+        return hits;
     }
 
     private List<SearchHit> hydrate(Collection collection, List<Neighbor> neighbors, Map<String, JsonNode> filter,

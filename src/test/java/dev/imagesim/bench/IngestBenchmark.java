@@ -59,25 +59,14 @@ class IngestBenchmark {
                     "{\"name\":\"v\",\"dimension\":" + DIMENSION + "}").status()).isEqualTo(201);
             double[] millis = new double[vectors / batch];
             for (int b = 0; b < millis.length; b++) {
-                String body = body(random, b * batch, batch);
+                String body = VectorBatches.body(random, DIMENSION, b * batch, batch,
+                        i -> "{\"shard\":" + i % 7 + "}");
                 long start = System.nanoTime();
                 assertThat(service.postJson("/api/v1/collections/v/images:batch", body).status()).isEqualTo(200);
                 millis[b] = (System.nanoTime() - start) / 1e6;
             }
             return millis;
         }
-    }
-
-    private static String body(Random random, int first, int count) {
-        StringBuilder json = new StringBuilder("{\"items\":[");
-        for (int i = 0; i < count; i++) {
-            json.append(i == 0 ? "" : ",").append("{\"id\":\"v").append(first + i).append("\",\"vector\":[");
-            for (int d = 0; d < DIMENSION; d++) {
-                json.append(d == 0 ? "" : ",").append(random.nextFloat() - 0.5f);
-            }
-            json.append("],\"metadata\":{\"shard\":").append((first + i) % 7).append("}}");
-        }
-        return json.append("]}").toString();
     }
 
     private static double median(double[] millis, int from) {
