@@ -123,6 +123,19 @@ public class ApiClient {
         }
     }
 
+    /** A GET whose body is kept as bytes (an image), with extra headers as name, value pairs. */
+    public HttpResponse<byte[]> getBytes(String path, String... headers) {
+        HttpRequest.Builder builder = builder(path).GET();
+        if (headers.length > 0) {
+            builder.headers(headers);
+        }
+        try {
+            return http.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (java.io.IOException | InterruptedException e) {
+            throw new IllegalStateException("GET " + path + " failed", e);
+        }
+    }
+
     private HttpRequest.Builder builder(String path) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path));
         return apiKey == null ? builder : builder.header("X-API-Key", apiKey);

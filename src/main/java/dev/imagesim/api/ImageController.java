@@ -98,7 +98,7 @@ class ImageController {
     }
 
     private ResponseEntity<ImageResponse> created(String collection, String id, UpsertResult result) {
-        ImageResponse body = ImageResponse.of(result.record(), metadataNode(result.record()), false);
+        ImageResponse body = ImageResponse.of(result.record(), json, false);
         return result.created()
                 ? ResponseEntity.created(URI.create("/api/v1/collections/" + collection + "/images/" + id)).body(body)
                 : ResponseEntity.ok(body);
@@ -137,7 +137,7 @@ class ImageController {
     ImageResponse get(@PathVariable String collection, @PathVariable String id,
             @RequestParam(defaultValue = "false") boolean includeVector) {
         ImageRecord record = catalog.image(collection, id);
-        return ImageResponse.of(record, metadataNode(record), includeVector);
+        return ImageResponse.of(record, json, includeVector);
     }
 
     @DeleteMapping("/images/{id}")
@@ -163,9 +163,5 @@ class ImageController {
                 .toList();
         List<BatchItem> items = uploads.items(files, metadataById);
         return ingest.putAll(collection, items);
-    }
-
-    private JsonNode metadataNode(ImageRecord record) {
-        return record.metadataJson() == null ? json.createObjectNode() : json.readTree(record.metadataJson());
     }
 }

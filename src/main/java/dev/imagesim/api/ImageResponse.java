@@ -5,6 +5,7 @@ import java.time.Instant;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import dev.imagesim.catalog.ImageRecord;
 
@@ -17,7 +18,8 @@ record ImageResponse(String collection, String id, long sequence, String model, 
         String contentType, Integer width, Integer height, String sha256, Instant createdAt, Instant updatedAt,
         float[] vector) {
 
-    static ImageResponse of(ImageRecord r, JsonNode metadata, boolean withVector) {
+    static ImageResponse of(ImageRecord r, JsonMapper json, boolean withVector) {
+        JsonNode metadata = r.metadataJson() == null ? json.createObjectNode() : json.readTree(r.metadataJson());
         return new ImageResponse(r.collection(), r.id(), r.sequence(), r.modelId(), metadata, r.contentType(),
                 r.width(), r.height(), r.blobSha256(), r.createdAt(), r.updatedAt(), withVector ? r.vector() : null);
     }

@@ -28,6 +28,8 @@ public class Catalog {
 
     /** Code of the refusal of a vector made by a model the collection no longer uses. */
     public static final String MODEL_CHANGED = "model-changed";
+    /** Rows a pass over a collection's vectors reads at a time. */
+    private static final int VECTOR_PAGE = 1000;
 
     private final CollectionRepository collections;
     private final ImageRepository images;
@@ -193,6 +195,46 @@ public class Catalog {
     public ImageRecord image(String collectionName, String id) {
         Collection collection = collection(collectionName);
         return images.find(collection.name(), id).orElseThrow(() -> imageNotFound(collection.name(), id));
+    }
+
+    /** Up to {@code limit} live images after {@code afterId} (null: from the first) in id order. */
+    public ImagePage images(String collectionName, String afterId, int limit) {
+        Collection collection = collection(collectionName);
+        List<ImageRecord> page = images.page(collection.name(), afterId == null ? "" : afterId, limit + 1);
+        return page.size() > limit
+                ? new ImagePage(page.subList(0, limit), page.get(limit - 1).id())
+                : new ImagePage(page, null);
+    }
+
+    /** Every live image's id, vector and metadata, in id order, read a page at a time. */
+    public void forEachVector(String collectionName, java.util.function.Consumer<VectorRow> consumer) {
+        String name = collection(collectionName).name();
+        String after = "";
+        while (true) {
+            List<VectorRow> page = images.vectors(name, after, VECTOR_PAGE);
+            page.forEach(consumer);
+            if (page.size() < VECTOR_PAGE) {
+                return;
+            }
+            after = page.get(page.size() - 1).id();
+        }
+    }
+
+    /**
+     * The original bytes of a stored image; 404 {@code image-has-no-content} for a client's own vector, 503
+     * {@code original-unreadable} when the blob store cannot give them.
+     */
+    public byte[] content(ImageRecord image) {
+        if (image.blobSha256() == null) {
+            throw ImagesimException.notFound("image-has-no-content", "image '" + image.id()
+                    + "' is a vector stored by a client: it has no image bytes");
+        }
+        try {
+            return blobs.get(image.blobSha256());
+        } catch (java.io.IOException e) {
+            throw new ImagesimException(Kind.UNAVAILABLE, "original-unreadable", "the original of image '"
+                    + image.id() + "' cannot be read: " + e.getMessage(), e);
+        }
     }
 
     public void deleteImage(String collectionName, String id) {

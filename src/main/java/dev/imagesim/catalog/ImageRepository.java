@@ -25,8 +25,10 @@ class ImageRepository {
     record Change(String id, long sequence, float[] vector) {
     }
 
-    private static final String COLUMNS = "collection_name, id, seq, model_id, vector, metadata, blob_sha256, "
+    /** Every column of an image but its vector. */
+    private static final String LISTED = "collection_name, id, seq, model_id, metadata, blob_sha256, "
             + "content_type, width, height, created_at, updated_at";
+    private static final String COLUMNS = LISTED + ", vector";
 
     /** Ids in one key-list query: two bind parameters each. */
     static final int IDS_PER_QUERY = 500;
@@ -74,9 +76,29 @@ class ImageRepository {
                 .params(collection, id).query(Long.class).single() > 0;
     }
 
+    /** Up to {@code limit} live images after {@code afterId} in id order, without their vectors. */
+    List<ImageRecord> page(String collection, String afterId, int limit) {
+        return jdbc.sql("SELECT " + LISTED + " FROM images WHERE collection_name = ? AND deleted = FALSE AND id > ? "
+                        + "ORDER BY id LIMIT ?")
+                .params(collection, afterId, limit)
+                .query((rs, row) -> map(rs, null))
+                .list();
+    }
+
+    /** Up to {@code limit} live images after {@code afterId} in id order: id, vector and metadata. */
+    List<VectorRow> vectors(String collection, String afterId, int limit) {
+        return jdbc.sql("SELECT id, vector, metadata FROM images WHERE collection_name = ? AND deleted = FALSE "
+                        + "AND id > ? ORDER BY id LIMIT ?")
+                .params(collection, afterId, limit)
+                .query((rs, row) -> new VectorRow(rs.getString("id"), VectorCodec.decode(rs.getBytes("vector")),
+                        rs.getString("metadata")))
+                .list();
+    }
+
     Optional<ImageRecord> find(String collection, String id) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM images WHERE collection_name = ? AND id = ? AND deleted = FALSE")
-                .params(collection, id).query(ImageRepository::map).optional();
+                .params(collection, id).query((rs, row) -> map(rs, VectorCodec.decode(rs.getBytes("vector"))))
+                .optional();
     }
 
     /** The metadata of the live images among {@code ids}, by id. */
@@ -175,13 +197,13 @@ class ImageRepository {
                 });
     }
 
-    private static ImageRecord map(ResultSet rs, int row) throws SQLException {
+    private static ImageRecord map(ResultSet rs, float[] vector) throws SQLException {
         return new ImageRecord(
                 rs.getString("collection_name"),
                 rs.getString("id"),
                 rs.getLong("seq"),
                 rs.getString("model_id"),
-                VectorCodec.decode(rs.getBytes("vector")),
+                vector,
                 rs.getString("metadata"),
                 rs.getString("blob_sha256"),
                 rs.getString("content_type"),

@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
+import dev.imagesim.SampleRank;
 import dev.imagesim.vector.Distance;
 
 /**
@@ -320,7 +321,7 @@ abstract sealed class StoredVectorIndex implements TunableIndex permits HnswInde
                 if (deleted[node] || !published(node)) {
                     continue;
                 }
-                lowest.add(new Ranked(mix(seed + ids[node].hashCode()), node));
+                lowest.add(new Ranked(SampleRank.of(ids[node], seed), node));
                 if (lowest.size() > size) {
                     lowest.poll();
                 }
@@ -339,16 +340,6 @@ abstract sealed class StoredVectorIndex implements TunableIndex permits HnswInde
     }
 
     private record Ranked(long rank, int node) {
-    }
-
-    /** A 64-bit finaliser (MurmurHash3's): spreads the id hashes so the lowest are a fair sample. */
-    private static long mix(long value) {
-        long h = value * 0x9E3779B97F4A7C15L;
-        h ^= h >>> 33;
-        h *= 0xff51afd7ed558ccdL;
-        h ^= h >>> 33;
-        h *= 0xc4ceb9fe1a85ec53L;
-        return h ^ (h >>> 33);
     }
 
     /**
