@@ -5,7 +5,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * The scope each endpoint needs, from its method and path. Health, the OpenAPI document and Swagger UI
+ * The scope each endpoint needs, from its method and path. Health, the OpenAPI document, Swagger UI and
+ * the web console's page, scripts and styles (they hold no data; the console sends a key with its API calls)
  * are open; training jobs, models, re-indexing and index tuning need {@code admin}; embedding, search and similarity
  * need {@code read} although they are POSTs; any other read-only method needs {@code read} and any other
  * write needs {@code write}. Paths nobody maps fall under the same rules, so an unknown path without a key
@@ -14,8 +15,9 @@ import java.util.regex.Pattern;
 final class EndpointScopes {
 
     private static final Set<String> OPEN = Set.of("/actuator/health", "/actuator/info", "/v3/api-docs",
-            "/swagger-ui.html");
-    private static final Set<String> OPEN_PREFIXES = Set.of("/actuator/health/", "/v3/api-docs/", "/swagger-ui/");
+            "/swagger-ui.html", "/", "/index.html");
+    private static final Set<String> OPEN_PREFIXES = Set.of("/actuator/health/", "/v3/api-docs/", "/swagger-ui/",
+            "/console/", "/webjars/");
     private static final Pattern ADMIN = Pattern.compile(
             "/api/v1/(training-jobs|models)(/.*)?|/api/v1/collections/[^/]+/(reindex|index)(/.*)?");
     private static final Pattern READ_POSTS = Pattern.compile(

@@ -63,6 +63,10 @@ class ApiKeysTest {
         assertThat(EndpointScopes.required("GET", "/actuator/health/readiness")).isEmpty();
         assertThat(EndpointScopes.required("GET", "/v3/api-docs")).isEmpty();
         assertThat(EndpointScopes.required("GET", "/swagger-ui/index.html")).isEmpty();
+        assertThat(EndpointScopes.required("GET", "/")).isEmpty();
+        assertThat(EndpointScopes.required("GET", "/console/app.js")).isEmpty();
+        assertThat(EndpointScopes.required("GET", "/webjars/chart.js/dist/chart.umd.min.js")).isEmpty();
+        assertThat(EndpointScopes.required("GET", "/api/v1/collections/c/images/a/thumbnail")).contains(Scope.READ);
         assertThat(EndpointScopes.required("GET", "/actuator/prometheus")).contains(Scope.READ);
         assertThat(EndpointScopes.required("POST", "/api/v1/embeddings")).contains(Scope.READ);
         assertThat(EndpointScopes.required("POST", "/api/v1/collections/c/search")).contains(Scope.READ);
