@@ -15,12 +15,14 @@ import dev.imagesim.catalog.ImageRecord;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record ImageResponse(String collection, String id, long sequence, String model, JsonNode metadata,
-        String contentType, Integer width, Integer height, String sha256, Instant createdAt, Instant updatedAt,
-        float[] vector) {
+        String contentType, Integer width, Integer height, String sha256, String perceptualHash, Instant createdAt,
+        Instant updatedAt, float[] vector) {
 
     static ImageResponse of(ImageRecord r, JsonMapper json, boolean withVector) {
         JsonNode metadata = r.metadataJson() == null ? json.createObjectNode() : json.readTree(r.metadataJson());
         return new ImageResponse(r.collection(), r.id(), r.sequence(), r.modelId(), metadata, r.contentType(),
-                r.width(), r.height(), r.blobSha256(), r.createdAt(), r.updatedAt(), withVector ? r.vector() : null);
+                r.width(), r.height(), r.blobSha256(),
+                r.perceptualHash() == null ? null : String.format("%016x", r.perceptualHash()), r.createdAt(),
+                r.updatedAt(), withVector ? r.vector() : null);
     }
 }

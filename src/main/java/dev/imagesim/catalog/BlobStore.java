@@ -72,7 +72,8 @@ public class BlobStore {
         return root.resolve(sha.substring(0, 2)).resolve(sha.substring(2, 4)).resolve(sha);
     }
 
-    static String sha256(byte[] bytes) {
+    /** The SHA-256 of {@code bytes} in hex: the name a blob is stored under. */
+    public static String sha256(byte[] bytes) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (NoSuchAlgorithmException e) {

@@ -171,9 +171,9 @@ public class Catalog {
         ImageRecord record(Collection collection, long sequence, Instant now) {
             return image == null
                     ? new ImageRecord(collection.name(), id, sequence, null, vector, metadataJson, null, null, null,
-                            null, now, now)
+                            null, now, now, null)
                     : new ImageRecord(collection.name(), id, sequence, collection.modelId(), vector, metadataJson,
-                            sha, image.contentType(), image.width(), image.height(), now, now);
+                            sha, image.contentType(), image.width(), image.height(), now, now, image.perceptualHash());
         }
     }
 
@@ -206,17 +206,34 @@ public class Catalog {
                 : new ImagePage(page, null);
     }
 
+    /** The live images of a collection whose original bytes are exactly these (by SHA-256). */
+    public List<String> idsWithContent(String collectionName, byte[] bytes) {
+        return images.idsWithBlob(collection(collectionName).name(), BlobStore.sha256(bytes));
+    }
+
+    /** Every live image's perceptual hash (those that have one), in id order, read a page at a time. */
+    public void forEachHash(String collectionName, java.util.function.Consumer<ImageHash> consumer) {
+        String name = collection(collectionName).name();
+        forEachPage(after -> images.hashes(name, after, VECTOR_PAGE), ImageHash::id, consumer);
+    }
+
     /** Every live image's id, vector and metadata, in id order, read a page at a time. */
     public void forEachVector(String collectionName, java.util.function.Consumer<VectorRow> consumer) {
         String name = collection(collectionName).name();
+        forEachPage(after -> images.vectors(name, after, VECTOR_PAGE), VectorRow::id, consumer);
+    }
+
+    /** Pages of {@link #VECTOR_PAGE} rows in id order, each read after the last id of the one before. */
+    private static <T> void forEachPage(java.util.function.Function<String, List<T>> pageAfter,
+            java.util.function.Function<T, String> id, java.util.function.Consumer<T> consumer) {
         String after = "";
         while (true) {
-            List<VectorRow> page = images.vectors(name, after, VECTOR_PAGE);
+            List<T> page = pageAfter.apply(after);
             page.forEach(consumer);
             if (page.size() < VECTOR_PAGE) {
                 return;
             }
-            after = page.get(page.size() - 1).id();
+            after = id.apply(page.get(page.size() - 1));
         }
     }
 

@@ -27,7 +27,7 @@ class ImageRepository {
 
     /** Every column of an image but its vector. */
     private static final String LISTED = "collection_name, id, seq, model_id, metadata, blob_sha256, "
-            + "content_type, width, height, created_at, updated_at";
+            + "content_type, width, height, created_at, updated_at, phash";
     private static final String COLUMNS = LISTED + ", vector";
 
     /** Ids in one key-list query: two bind parameters each. */
@@ -46,18 +46,19 @@ class ImageRepository {
         boolean existedLive = existsLive(r.collection(), r.id());
         OffsetDateTime now = OffsetDateTime.ofInstant(r.updatedAt(), ZoneOffset.UTC);
         int updated = jdbc.sql("UPDATE images SET seq = ?, deleted = FALSE, model_id = ?, vector = ?, metadata = ?, "
-                        + "blob_sha256 = ?, content_type = ?, width = ?, height = ?, updated_at = ?, "
+                        + "blob_sha256 = ?, content_type = ?, width = ?, height = ?, phash = ?, updated_at = ?, "
                         + "created_at = CASE WHEN deleted THEN ? ELSE created_at END "
                         + "WHERE collection_name = ? AND id = ?")
                 .params(r.sequence(), r.modelId(), VectorCodec.encode(r.vector()), r.metadataJson(), r.blobSha256(),
-                        r.contentType(), r.width(), r.height(), now, now, r.collection(), r.id())
+                        r.contentType(), r.width(), r.height(), r.perceptualHash(), now, now, r.collection(), r.id())
                 .update();
         if (updated == 0) {
             jdbc.sql("INSERT INTO images (collection_name, id, seq, deleted, model_id, vector, metadata, blob_sha256, "
-                            + "content_type, width, height, created_at, updated_at) "
-                            + "VALUES (?, ?, ?, FALSE, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                            + "content_type, width, height, phash, created_at, updated_at) "
+                            + "VALUES (?, ?, ?, FALSE, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
                     .params(r.collection(), r.id(), r.sequence(), r.modelId(), VectorCodec.encode(r.vector()),
-                            r.metadataJson(), r.blobSha256(), r.contentType(), r.width(), r.height(), now, now)
+                            r.metadataJson(), r.blobSha256(), r.contentType(), r.width(), r.height(),
+                            r.perceptualHash(), now, now)
                     .update();
         }
         return !existedLive;
@@ -92,6 +93,22 @@ class ImageRepository {
                 .params(collection, afterId, limit)
                 .query((rs, row) -> new VectorRow(rs.getString("id"), VectorCodec.decode(rs.getBytes("vector")),
                         rs.getString("metadata")))
+                .list();
+    }
+
+    /** The live images of {@code collection} whose original has this SHA-256. */
+    List<String> idsWithBlob(String collection, String sha256) {
+        return jdbc.sql("SELECT id FROM images WHERE collection_name = ? AND blob_sha256 = ? AND deleted = FALSE "
+                        + "ORDER BY id")
+                .params(collection, sha256).query(String.class).list();
+    }
+
+    /** Up to {@code limit} live images after {@code afterId} in id order that have a perceptual hash. */
+    List<ImageHash> hashes(String collection, String afterId, int limit) {
+        return jdbc.sql("SELECT id, phash FROM images WHERE collection_name = ? AND deleted = FALSE "
+                        + "AND phash IS NOT NULL AND id > ? ORDER BY id LIMIT ?")
+                .params(collection, afterId, limit)
+                .query((rs, row) -> new ImageHash(rs.getString("id"), rs.getLong("phash")))
                 .list();
     }
 
@@ -210,6 +227,7 @@ class ImageRepository {
                 rs.getObject("width", Integer.class),
                 rs.getObject("height", Integer.class),
                 rs.getObject("created_at", OffsetDateTime.class).toInstant(),
-                rs.getObject("updated_at", OffsetDateTime.class).toInstant());
+                rs.getObject("updated_at", OffsetDateTime.class).toInstant(),
+                rs.getObject("phash", Long.class));
     }
 }

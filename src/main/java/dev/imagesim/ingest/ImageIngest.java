@@ -15,6 +15,7 @@ import dev.imagesim.catalog.Identifiers;
 import dev.imagesim.catalog.StoredImage;
 import dev.imagesim.catalog.UpsertResult;
 import dev.imagesim.catalog.VectorItem;
+import dev.imagesim.duplicates.PerceptualHash;
 import dev.imagesim.embedding.DecodedImage;
 import dev.imagesim.embedding.EmbeddingModel;
 import dev.imagesim.embedding.EmbeddingModels;
@@ -189,6 +190,7 @@ public class ImageIngest {
     }
 
     private static StoredImage stored(byte[] bytes, DecodedImage decoded) {
-        return new StoredImage(bytes, decoded.contentType(), decoded.width(), decoded.height());
+        return new StoredImage(bytes, decoded.contentType(), decoded.width(), decoded.height(),
+                PerceptualHash.of(decoded.image()));
     }
 }

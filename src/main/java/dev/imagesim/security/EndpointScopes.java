@@ -7,8 +7,8 @@ import java.util.regex.Pattern;
 /**
  * The scope each endpoint needs, from its method and path. Health, the OpenAPI document, Swagger UI and
  * the web console's page, scripts and styles (they hold no data; the console sends a key with its API calls)
- * are open; training jobs, models, re-indexing and index tuning need {@code admin}; embedding, search and similarity
- * need {@code read} although they are POSTs; any other read-only method needs {@code read} and any other
+ * are open; training jobs, models, re-indexing and index tuning need {@code admin}; embedding, search,
+ * similarity and duplicate checks need {@code read} although they are POSTs; any other read-only method needs {@code read} and any other
  * write needs {@code write}. Paths nobody maps fall under the same rules, so an unknown path without a key
  * is a 401, not a 404 that would reveal what exists.
  */
@@ -21,7 +21,7 @@ final class EndpointScopes {
     private static final Pattern ADMIN = Pattern.compile(
             "/api/v1/(training-jobs|models)(/.*)?|/api/v1/collections/[^/]+/(reindex|index)(/.*)?");
     private static final Pattern READ_POSTS = Pattern.compile(
-            "/api/v1/(embeddings|similarity)|/api/v1/collections/[^/]+/search");
+            "/api/v1/(embeddings|similarity)|/api/v1/collections/[^/]+/(search|duplicates:check)");
     private static final Set<String> READ_METHODS = Set.of("GET", "HEAD", "OPTIONS");
 
     private EndpointScopes() {

@@ -67,6 +67,7 @@ class ApiKeysTest {
         assertThat(EndpointScopes.required("GET", "/console/app.js")).isEmpty();
         assertThat(EndpointScopes.required("GET", "/webjars/chart.js/dist/chart.umd.min.js")).isEmpty();
         assertThat(EndpointScopes.required("GET", "/api/v1/collections/c/images/a/thumbnail")).contains(Scope.READ);
+        assertThat(EndpointScopes.required("POST", "/api/v1/collections/c/duplicates:check")).contains(Scope.READ);
         assertThat(EndpointScopes.required("GET", "/actuator/prometheus")).contains(Scope.READ);
         assertThat(EndpointScopes.required("POST", "/api/v1/embeddings")).contains(Scope.READ);
         assertThat(EndpointScopes.required("POST", "/api/v1/collections/c/search")).contains(Scope.READ);
