@@ -42,6 +42,17 @@ public final class TestImages {
         return image;
     }
 
+    /** {@code image} drawn into a {@code size}×{@code size} RGB image, bicubic. */
+    public static BufferedImage resized(BufferedImage image, int size) {
+        BufferedImage out = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D graphics = out.createGraphics();
+        graphics.setRenderingHint(java.awt.RenderingHints.KEY_INTERPOLATION,
+                java.awt.RenderingHints.VALUE_INTERPOLATION_BICUBIC);
+        graphics.drawImage(image, 0, 0, size, size, null);
+        graphics.dispose();
+        return out;
+    }
+
     public static byte[] encode(BufferedImage image, String format) {
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();

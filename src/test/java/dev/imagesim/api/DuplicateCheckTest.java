@@ -2,8 +2,6 @@ package dev.imagesim.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,7 +40,7 @@ class DuplicateCheckTest {
             }
             Sample kept = samples.get(4);
             byte[] same = png(kept.image(), 112);
-            byte[] copy = TestImages.encode(scaled(kept.image(), 80), "jpeg");
+            byte[] copy = TestImages.encode(TestImages.resized(kept.image(), 80), "jpeg");
 
             assertThat(ids(check(service, same, "method=exact"))).containsExactly(kept.id());
             assertThat(ids(check(service, copy, "method=exact"))).isEmpty();
@@ -86,16 +84,7 @@ class DuplicateCheckTest {
     }
 
     private static byte[] png(BufferedImage image, int size) {
-        return TestImages.encode(scaled(image, size), "png");
-    }
-
-    private static BufferedImage scaled(BufferedImage image, int size) {
-        BufferedImage out = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
-        Graphics2D graphics = out.createGraphics();
-        graphics.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BICUBIC);
-        graphics.drawImage(image, 0, 0, size, size, null);
-        graphics.dispose();
-        return out;
+        return TestImages.encode(TestImages.resized(image, size), "png");
     }
 
     private static void assertProblem(Reply reply, int status, String code) {

@@ -3,7 +3,6 @@ package dev.imagesim.duplicates;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.awt.image.RescaleOp;
 import java.io.ByteArrayInputStream;
@@ -33,9 +32,9 @@ class PerceptualHashTest {
         int closeCopies = 0;
         int copies = 0;
         for (Sample sample : samples) {
-            BufferedImage original = rgb(sample.image(), 112);
+            BufferedImage original = TestImages.resized(sample.image(), 112);
             long hash = PerceptualHash.of(original);
-            for (BufferedImage copy : List.of(jpeg(original), rgb(original, 80), shifted(original, 1),
+            for (BufferedImage copy : List.of(jpeg(original), TestImages.resized(original, 80), shifted(original, 1),
                     brighter(original))) {
                 copies++;
                 if (PerceptualHash.distance(hash, PerceptualHash.of(copy)) <= COPY_BITS) {
@@ -57,15 +56,6 @@ class PerceptualHashTest {
         }
         assertThat(far).as("distinct pairs more than " + COPY_BITS + " bits apart").isGreaterThanOrEqualTo(pairs * 95 / 100);
         assertThat(PerceptualHash.distance(0L, -1L)).isEqualTo(64);
-    }
-
-    private static BufferedImage rgb(BufferedImage image, int size) {
-        BufferedImage out = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
-        Graphics2D graphics = out.createGraphics();
-        graphics.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BICUBIC);
-        graphics.drawImage(image, 0, 0, size, size, null);
-        graphics.dispose();
-        return out;
     }
 
     private static BufferedImage jpeg(BufferedImage image) throws IOException {
