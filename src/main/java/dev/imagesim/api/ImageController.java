@@ -34,6 +34,7 @@ import dev.imagesim.RequestLimits;
 import dev.imagesim.catalog.Catalog;
 import dev.imagesim.catalog.ImageRecord;
 import dev.imagesim.catalog.UpsertResult;
+import dev.imagesim.duplicates.DuplicateCheck;
 import dev.imagesim.ingest.BatchItem;
 import dev.imagesim.ingest.BatchResult;
 import dev.imagesim.ingest.ImageIngest;
@@ -52,9 +53,11 @@ class ImageController {
     private final RequestParts parts;
     private final RequestLimits limits;
     private final JsonMapper json;
+    private final DuplicateCheck duplicates;
 
     ImageController(ImageIngest ingest, Uploads uploads, Catalog catalog, RequestParts parts, RequestLimits limits,
-            JsonMapper json) {
+            JsonMapper json, DuplicateCheck duplicates) {
+        this.duplicates = duplicates;
         this.ingest = ingest;
         this.uploads = uploads;
         this.catalog = catalog;
@@ -67,12 +70,20 @@ class ImageController {
             produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(summary = "Add or replace an image",
             description = "Multipart: `image` (PNG, JPEG, GIF or BMP) and optional `metadata` (a JSON object). "
-                    + "201 when the id is new, 200 when it replaced an image. Acknowledged only after commit.")
+                    + "201 when the id is new, 200 when it replaced an image. Acknowledged only after commit. "
+                    + "With `ifNoDuplicate=true`, 409 `duplicate-exists` (naming them) instead of storing a copy "
+                    + "of an image the collection holds under another id (the `hash` duplicate check).")
     ResponseEntity<ImageResponse> put(@PathVariable String collection, @PathVariable String id,
             @RequestPart("image") MultipartFile image,
-            @Parameter(description = "a JSON object, e.g. {\"label\":\"shoe\"}") @RequestPart(name = "metadata", required = false) String metadata) {
+            @Parameter(description = "a JSON object, e.g. {\"label\":\"shoe\"}") @RequestPart(name = "metadata", required = false) String metadata,
+            @Parameter(description = "refuse a copy of a stored image") @RequestParam(defaultValue = "false")
+            boolean ifNoDuplicate) {
         String metadataJson = parts.metadata(metadata);
-        return created(collection, id, ingest.put(collection, id, parts.bytes(image), metadataJson));
+        byte[] bytes = parts.bytes(image);
+        if (ifNoDuplicate) {
+            duplicates.requireNoDuplicate(collection, id, bytes);
+        }
+        return created(collection, id, ingest.put(collection, id, bytes, metadataJson));
     }
 
     /** Body of a vector PUT: the client's own vector and optional metadata. */

@@ -59,6 +59,22 @@ public class DuplicateCheck {
         };
     }
 
+    /**
+     * Refuses to store {@code image} under {@code id} when the collection holds a copy of it under another id
+     * (the default {@code hash} check): 409 {@code duplicate-exists}, naming them. Two copies arriving at once
+     * can both pass: the check and the write are not one transaction.
+     */
+    public void requireNoDuplicate(String collection, String id, byte[] image) {
+        List<String> copies = check(collection, image, null, null).duplicates().stream().map(DuplicateMatch::id)
+                .filter(other -> !other.equals(id)).toList();
+        if (!copies.isEmpty()) {
+            throw new ImagesimException(ImagesimException.Kind.CONFLICT, "duplicate-exists", "the collection "
+                    + "already holds this image (perceptual hash within " + DEFAULT_HASH_BITS + " bits) as "
+                    + String.join(", ", copies.subList(0, Math.min(10, copies.size())))
+                    + (copies.size() > 10 ? " and " + (copies.size() - 10) + " more" : ""));
+        }
+    }
+
     private DuplicateCheckResult byHash(String collection, DecodedImage image, double bits) {
         if (bits < 0 || bits > 64 || bits != Math.rint(bits)) {
             throw ImagesimException.invalid("threshold-out-of-range",

@@ -22,7 +22,8 @@ import dev.imagesim.TestImages;
 /**
  * {@code duplicates:check} over HTTP: the same bytes by {@code exact}, a re-encoded and resized copy by
  * {@code hash} (default) and by {@code embedding} with a threshold; nothing stored by the check; a distinct
- * image finds nothing; records show their perceptual hash; bad methods and thresholds are 400s with a code.
+ * image finds nothing; records show their perceptual hash; {@code ifNoDuplicate=true} refuses a copy under
+ * another id with 409; bad methods and thresholds are 400s with a code.
  */
 class DuplicateCheckTest {
 
@@ -53,6 +54,16 @@ class DuplicateCheckTest {
             assertThat(service.get("/api/v1/collections/c").json().get("size").asInt()).isEqualTo(20);
             assertThat(service.get("/api/v1/collections/c/images/" + kept.id()).json().get("perceptualHash").asString())
                     .hasSize(16);
+
+            Reply refused = service.multipart("PUT", "/api/v1/collections/c/images/copy?ifNoDuplicate=true",
+                    new Multipart().image("image", copy));
+            assertProblem(refused, 409, "duplicate-exists");
+            assertThat(refused.json().get("detail").asString()).contains(kept.id());
+            assertThat(service.multipart("PUT", "/api/v1/collections/c/images/" + kept.id() + "?ifNoDuplicate=true",
+                    new Multipart().image("image", copy)).status()).as("replacing an image by its own copy").isEqualTo(200);
+            assertThat(service.multipart("PUT", "/api/v1/collections/c/images/new?ifNoDuplicate=true",
+                    new Multipart().image("image", png(samples.get(26).image(), 112))).status()).isEqualTo(201);
+            assertThat(service.get("/api/v1/collections/c").json().get("size").asInt()).isEqualTo(21);
 
             assertProblem(check(service, copy, "method=fuzzy"), 400, "method-unknown");
             assertProblem(check(service, copy, "method=hash&threshold=65"), 400, "threshold-out-of-range");
