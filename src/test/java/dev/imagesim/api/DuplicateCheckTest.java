@@ -47,10 +47,10 @@ class DuplicateCheckTest {
             assertThat(ids(check(service, copy, "method=exact"))).isEmpty();
             Reply byHash = check(service, copy, "");
             assertThat(byHash.json().get("method").asString()).isEqualTo("hash");
-            assertThat(byHash.json().get("threshold").asDouble()).isEqualTo(8);
+            assertThat(byHash.json().get("threshold").asDouble()).isEqualTo(2);
             assertThat(ids(byHash)).startsWith(kept.id());
             assertThat(ids(check(service, copy, "method=embedding&threshold=0.02"))).startsWith(kept.id());
-            assertThat(ids(check(service, png(samples.get(25).image(), 112), "method=hash&threshold=4"))).isEmpty();
+            assertThat(ids(check(service, png(samples.get(25).image(), 112), "method=hash&threshold=2"))).isEmpty();
             assertThat(service.get("/api/v1/collections/c").json().get("size").asInt()).isEqualTo(20);
             assertThat(service.get("/api/v1/collections/c/images/" + kept.id()).json().get("perceptualHash").asString())
                     .hasSize(16);

@@ -1,0 +1,138 @@
+package dev.imagesim.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.awt.image.RescaleOp;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import tools.jackson.databind.JsonNode;
+
+import dev.imagesim.ApiClient.Reply;
+import dev.imagesim.Multipart;
+import dev.imagesim.RunningService;
+import dev.imagesim.TestImages;
+import dev.imagesim.training.data.IdxDataset;
+
+/**
+ * Duplicate checks against ground truth, not a test: 2,000 distinct Fashion-MNIST t10k images stored at 112 px
+ * in a collection with the default model, then as queries transformed copies of the first 300 (JPEG
+ * re-encode, resized to 80 px, shifted by 3 px, brighter and more contrasted: 1,200 copies whose only true
+ * duplicate is their original) and 300 other t10k images that have none. Each query runs
+ * {@code duplicates:check} by {@code hash} and by {@code embedding}; for a sweep of thresholds the pairs
+ * (query, stored image) within it give precision, recall and F1. Prints a table per method and the threshold
+ * of best F1. Sizes: {@code -Dimagesim.bench.stored}, {@code -Dimagesim.bench.copied}.
+ */
+@Tag("benchmark")
+class DuplicateBenchmark {
+
+    private static final int SIZE = 112;
+    private static final double[] HASH_BITS = {2, 4, 6, 8, 10, 12, 14, 16, 20};
+    private static final double[] EMBEDDING = {0.0005, 0.001, 0.002, 0.004, 0.006, 0.008, 0.01, 0.015, 0.02, 0.03};
+
+    @TempDir
+    Path dataDir;
+
+    private record Query(byte[] image, String original) {
+    }
+
+    @Test
+    void precisionRecallAndF1ByMethodAndThreshold() {
+        int stored = Integer.getInteger("imagesim.bench.stored", 2000);
+        int copied = Integer.getInteger("imagesim.bench.copied", 300);
+        IdxDataset test = IdxDataset.read(FashionMnistJobs.directory().resolve("t10k-images-idx3-ubyte.gz"));
+        List<UnaryOperator<BufferedImage>> transforms = List.of(
+                image -> TestImages.resized(image, SIZE), // JPEG below
+                image -> TestImages.resized(image, 80),
+                DuplicateBenchmark::shifted,
+                image -> new RescaleOp(1.2f, 15f, null).filter(image, null));
+        try (RunningService service = RunningService.start(dataDir)) {
+            assertThat(service.postJson("/api/v1/collections", "{\"name\":\"d\"}").status()).isEqualTo(201);
+            for (int i = 0; i < stored; i++) {
+                assertThat(service.multipart("PUT", "/api/v1/collections/d/images/t" + i, new Multipart()
+                        .image("image", TestImages.encode(original(test, i), "png"))).status()).isEqualTo(201);
+            }
+            List<Query> queries = new ArrayList<>();
+            for (int i = 0; i < copied; i++) {
+                for (int t = 0; t < transforms.size(); t++) {
+                    BufferedImage copy = transforms.get(t).apply(original(test, i));
+                    queries.add(new Query(TestImages.encode(copy, t == 0 ? "jpeg" : "png"), "t" + i));
+                }
+            }
+            for (int i = 0; i < copied; i++) {
+                queries.add(new Query(TestImages.encode(original(test, stored + i), "png"), null));
+            }
+            report(service, queries, "hash", "method=hash&threshold=" + (int) HASH_BITS[HASH_BITS.length - 1], HASH_BITS);
+            report(service, queries, "embedding", "method=embedding&threshold=" + EMBEDDING[EMBEDDING.length - 1],
+                    EMBEDDING);
+        }
+    }
+
+    private static void report(RunningService service, List<Query> queries, String method, String parameters,
+            double[] thresholds) {
+        List<Map<String, Double>> answers = new ArrayList<>();
+        for (Query query : queries) {
+            Reply reply = service.multipart("POST", "/api/v1/collections/d/duplicates:check?" + parameters,
+                    new Multipart().image("image", query.image()));
+            assertThat(reply.status()).isEqualTo(200);
+            Map<String, Double> found = new java.util.HashMap<>();
+            for (JsonNode match : reply.json().get("duplicates")) {
+                found.put(match.get("id").asString(), match.get("distance").asDouble());
+            }
+            answers.add(found);
+        }
+        long copies = queries.stream().filter(q -> q.original() != null).count();
+        System.out.printf(Locale.ROOT, "%n%s: %d copies, %d queries without a duplicate%n", method, copies,
+                queries.size() - copies);
+        System.out.println("| threshold | precision | recall | F1 |");
+        System.out.println("| ---: | ---: | ---: | ---: |");
+        double bestF1 = -1;
+        double best = 0;
+        for (double threshold : thresholds) {
+            long truePairs = 0;
+            long falsePairs = 0;
+            for (int q = 0; q < queries.size(); q++) {
+                for (Map.Entry<String, Double> match : answers.get(q).entrySet()) {
+                    if (match.getValue() <= threshold) {
+                        if (match.getKey().equals(queries.get(q).original())) {
+                            truePairs++;
+                        } else {
+                            falsePairs++;
+                        }
+                    }
+                }
+            }
+            double precision = truePairs + falsePairs == 0 ? 1 : (double) truePairs / (truePairs + falsePairs);
+            double recall = (double) truePairs / copies;
+            double f1 = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
+            System.out.printf(Locale.ROOT, "| %s | %.3f | %.3f | %.3f |%n", threshold, precision, recall, f1);
+            if (f1 > bestF1) {
+                bestF1 = f1;
+                best = threshold;
+            }
+        }
+        System.out.printf(Locale.ROOT, "%s: best F1 %.3f at threshold %s%n", method, bestF1, best);
+    }
+
+    private static BufferedImage original(IdxDataset test, int index) {
+        return TestImages.resized(test.image(index), SIZE);
+    }
+
+    private static BufferedImage shifted(BufferedImage image) {
+        BufferedImage out = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_RGB);
+        Graphics2D graphics = out.createGraphics();
+        graphics.drawImage(image, 3, 3, null);
+        graphics.dispose();
+        return out;
+    }
+}
