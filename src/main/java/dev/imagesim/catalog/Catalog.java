@@ -154,7 +154,7 @@ public class Catalog {
                     ImageRecord record = writes.get(i).record(collection, first + i, now);
                     stored.add(new UpsertResult(record, images.upsert(record)));
                 }
-                labels.replace(collection.name(), stored.stream().map(UpsertResult::record).toList());
+                labels.replace(collection.name(), stored);
                 return stored;
             });
             indexes.apply(live, results.stream().map(UpsertResult::record).toList());

@@ -2,8 +2,12 @@ package dev.imagesim.catalog;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -28,15 +32,25 @@ class LabelRepository {
         this.batch = batch;
     }
 
-    /** Makes the labels of {@code records} those of their metadata, replacing what their ids had. */
-    void replace(String collection, List<ImageRecord> records) {
-        List<Object[]> ids = new ArrayList<>(records.size());
-        List<Object[]> labels = new ArrayList<>();
-        for (ImageRecord record : records) {
-            ids.add(new Object[] {collection, record.id()});
-            labels.addAll(rows(collection, record.id(), record.metadataJson()));
+    /**
+     * Makes the labels of each written id those of its last write in {@code writes} (one transaction's
+     * upserts, in order). Only ids that were live before the writes can have labels to remove: a new id or one
+     * deleted before (its labels went with the delete) has none.
+     */
+    void replace(String collection, List<UpsertResult> writes) {
+        Map<String, ImageRecord> last = new LinkedHashMap<>();
+        Set<String> replaced = new LinkedHashSet<>();
+        for (UpsertResult write : writes) {
+            String id = write.record().id();
+            if (!last.containsKey(id) && !write.created()) {
+                replaced.add(id);
+            }
+            last.put(id, write.record());
         }
-        batch.batchUpdate("DELETE FROM image_labels WHERE collection_name = ? AND id = ?", ids);
+        List<Object[]> labels = new ArrayList<>();
+        last.values().forEach(record -> labels.addAll(rows(collection, record.id(), record.metadataJson())));
+        batch.batchUpdate("DELETE FROM image_labels WHERE collection_name = ? AND id = ?",
+                replaced.stream().map(id -> new Object[] {collection, id}).toList());
         batch.batchUpdate(INSERT, labels);
     }
 

@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.stream.IntStream;
 
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.StringNode;
 
 import dev.imagesim.ApiClient.Reply;
 import dev.imagesim.RunningService;
@@ -87,6 +89,22 @@ class FilteredSearchTest {
             List<String> many = IntStream.range(0, 40_000).mapToObj(i -> "v" + i).toList();
             assertThat(service.bean(Catalog.class).metadata("v", many))
                     .as("metadata of 40,000 ids: 80,000 keys in batched queries").hasSize(40_000 - 1);
+        }
+    }
+
+    /** An id written twice in one batch keeps the labels of its last write only (and twice the same is fine). */
+    @Test
+    void anIdWrittenTwiceInOneBatchKeepsTheLabelsOfItsLastWrite() {
+        try (RunningService service = RunningService.start(dataDir)) {
+            service.postJson("/api/v1/collections", "{\"name\":\"v\",\"dimension\":2}");
+            assertThat(service.postJson("/api/v1/collections/v/images:batch", """
+                    {"items":[{"id":"a","vector":[1,0],"metadata":{"g":"x"}},
+                              {"id":"a","vector":[1,0.1],"metadata":{"g":"x"}},
+                              {"id":"b","vector":[0,1],"metadata":{"g":"x"}},
+                              {"id":"b","vector":[0,1],"metadata":{"g":"y"}}]}""").status()).isEqualTo(200);
+            Catalog catalog = service.bean(Catalog.class);
+            assertThat(catalog.idsMatching("v", Map.of("g", StringNode.valueOf("x")), 10)).hasValue(List.of("a"));
+            assertThat(catalog.idsMatching("v", Map.of("g", StringNode.valueOf("y")), 10)).hasValue(List.of("b"));
         }
     }
 
