@@ -34,7 +34,6 @@ import dev.imagesim.RequestLimits;
 import dev.imagesim.catalog.Catalog;
 import dev.imagesim.catalog.ImageRecord;
 import dev.imagesim.catalog.UpsertResult;
-import dev.imagesim.duplicates.DuplicateCheck;
 import dev.imagesim.ingest.BatchItem;
 import dev.imagesim.ingest.BatchResult;
 import dev.imagesim.ingest.ImageIngest;
@@ -53,11 +52,9 @@ class ImageController {
     private final RequestParts parts;
     private final RequestLimits limits;
     private final JsonMapper json;
-    private final DuplicateCheck duplicates;
 
     ImageController(ImageIngest ingest, Uploads uploads, Catalog catalog, RequestParts parts, RequestLimits limits,
-            JsonMapper json, DuplicateCheck duplicates) {
-        this.duplicates = duplicates;
+            JsonMapper json) {
         this.ingest = ingest;
         this.uploads = uploads;
         this.catalog = catalog;
@@ -79,11 +76,7 @@ class ImageController {
             @Parameter(description = "refuse a copy of a stored image") @RequestParam(defaultValue = "false")
             boolean ifNoDuplicate) {
         String metadataJson = parts.metadata(metadata);
-        byte[] bytes = parts.bytes(image);
-        if (ifNoDuplicate) {
-            duplicates.requireNoDuplicate(collection, id, bytes);
-        }
-        return created(collection, id, ingest.put(collection, id, bytes, metadataJson));
+        return created(collection, id, ingest.put(collection, id, parts.bytes(image), metadataJson, ifNoDuplicate));
     }
 
     /** Body of a vector PUT: the client's own vector and optional metadata. */

@@ -54,44 +54,47 @@ public class Thumbnails {
         CaffeineCacheMetrics.monitor(meters, cache, "imagesim.thumbnails");
     }
 
-    /** The thumbnail of image {@code id}; 400 {@code size-out-of-range}, 404 when there is no such image. */
+    /**
+     * The thumbnail of image {@code id}; 400 {@code size-out-of-range}, 404 when there is no such image or it
+     * has no bytes (a client's vector: {@link Catalog#content} refuses, and nothing is cached).
+     */
     public Thumbnail of(String collection, String id, int size) {
         if (size < MIN_SIZE || size > MAX_SIZE) {
             throw ImagesimException.invalid("size-out-of-range",
                     "size must be " + MIN_SIZE + "-" + MAX_SIZE + " pixels, was " + size);
         }
         ImageRecord image = catalog.image(collection, id);
-        if (image.blobSha256() == null) {
-            catalog.content(image); // 404 image-has-no-content
-        }
         return cache.get(new Key(image.blobSha256(), size), key -> make(image, size));
     }
 
     private Thumbnail make(ImageRecord image, int size) {
         BufferedImage original = decoder.decode(catalog.content(image)).image();
+        boolean alpha = original.getColorModel().hasAlpha();
+        double scale = Math.min(1.0, (double) size / Math.max(original.getWidth(), original.getHeight()));
+        int width = Math.max(1, (int) Math.round(original.getWidth() * scale));
+        int height = Math.max(1, (int) Math.round(original.getHeight() * scale));
+        BufferedImage small = new BufferedImage(width, height,
+                alpha ? BufferedImage.TYPE_INT_ARGB : BufferedImage.TYPE_INT_RGB);
+        Graphics2D graphics = small.createGraphics();
         try {
-            boolean alpha = original.getColorModel().hasAlpha();
-            double scale = Math.min(1.0, (double) size / Math.max(original.getWidth(), original.getHeight()));
-            int width = Math.max(1, (int) Math.round(original.getWidth() * scale));
-            int height = Math.max(1, (int) Math.round(original.getHeight() * scale));
-            BufferedImage small = new BufferedImage(width, height,
-                    alpha ? BufferedImage.TYPE_INT_ARGB : BufferedImage.TYPE_INT_RGB);
-            Graphics2D graphics = small.createGraphics();
-            try {
-                graphics.setComposite(AlphaComposite.Src);
-                graphics.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BICUBIC);
-                graphics.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
-                graphics.drawImage(original, 0, 0, width, height, null);
-            } finally {
-                graphics.dispose();
-            }
-            String format = alpha ? "png" : "jpeg";
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            ImageIO.write(small, format, bytes);
-            return new Thumbnail(bytes.toByteArray(), "image/" + format,
-                    "\"" + image.blobSha256() + "-" + size + "\"");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            graphics.setComposite(AlphaComposite.Src);
+            graphics.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BICUBIC);
+            graphics.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
+            graphics.drawImage(original, 0, 0, width, height, null);
+        } finally {
+            graphics.dispose();
         }
+        String format = alpha ? "png" : "jpeg";
+        return new Thumbnail(encode(small, format), "image/" + format, "\"" + image.blobSha256() + "-" + size + "\"");
+    }
+
+    private static byte[] encode(BufferedImage image, String format) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try {
+            ImageIO.write(image, format, bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing to memory failed", e);
+        }
+        return bytes.toByteArray();
     }
 }

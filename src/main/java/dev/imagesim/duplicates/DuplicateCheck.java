@@ -51,7 +51,6 @@ public class DuplicateCheck {
      */
     public DuplicateCheckResult check(String collection, byte[] image, String method, Double threshold) {
         String chosen = method == null ? "hash" : method.toLowerCase(Locale.ROOT);
-        catalog.collection(collection);
         DecodedImage decoded = decoder.decode(image);
         return switch (chosen) {
             case "exact" -> new DuplicateCheckResult(chosen, 0, catalog.idsWithContent(collection, image).stream()
@@ -64,13 +63,13 @@ public class DuplicateCheck {
     }
 
     /**
-     * Refuses to store {@code image} under {@code id} when the collection holds a copy of it under another id
-     * (the default {@code hash} check): 409 {@code duplicate-exists}, naming them. Two copies arriving at once
-     * can both pass: the check and the write are not one transaction.
+     * Refuses to store an image of this perceptual hash under {@code id} when the collection holds a copy of it
+     * under another id (the default {@code hash} check): 409 {@code duplicate-exists}, naming them. Two copies
+     * arriving at once can both pass: the check and the write are not one transaction.
      */
-    public void requireNoDuplicate(String collection, String id, byte[] image) {
-        List<String> copies = check(collection, image, null, null).duplicates().stream().map(DuplicateMatch::id)
-                .filter(other -> !other.equals(id)).toList();
+    public void requireNoCopy(String collection, String id, long perceptualHash) {
+        List<String> copies = withinBits(collection, perceptualHash, DEFAULT_HASH_BITS).stream()
+                .map(DuplicateMatch::id).filter(other -> !other.equals(id)).toList();
         if (!copies.isEmpty()) {
             throw new ImagesimException(ImagesimException.Kind.CONFLICT, "duplicate-exists", "the collection "
                     + "already holds this image (perceptual hash within " + DEFAULT_HASH_BITS + " bits) as "
@@ -84,7 +83,11 @@ public class DuplicateCheck {
             throw ImagesimException.invalid("threshold-out-of-range",
                     "a hash threshold is a whole number of bits, 0-64; was " + bits);
         }
-        long hash = PerceptualHash.of(image.image());
+        return new DuplicateCheckResult("hash", bits, withinBits(collection, PerceptualHash.of(image.image()), bits));
+    }
+
+    /** The stored images whose hash is within {@code bits} of {@code hash}, nearest first. */
+    private List<DuplicateMatch> withinBits(String collection, long hash, double bits) {
         List<DuplicateMatch> found = new ArrayList<>();
         catalog.forEachHash(collection, stored -> {
             int distance = PerceptualHash.distance(hash, stored.perceptualHash());
@@ -92,7 +95,7 @@ public class DuplicateCheck {
                 found.add(new DuplicateMatch(stored.id(), distance));
             }
         });
-        return new DuplicateCheckResult("hash", bits, nearestFirst(found));
+        return nearestFirst(found);
     }
 
     private DuplicateCheckResult byEmbedding(String collection, DecodedImage image, Double threshold) {

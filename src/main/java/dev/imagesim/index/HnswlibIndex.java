@@ -75,7 +75,7 @@ final class HnswlibIndex implements VectorIndex {
 
     @Override
     public void upsert(String id, float[] vector, long version) {
-        requireDimension(vector);
+        Dimensions.require(vector, dimension);
         Entry entry = new Entry(id, vector.clone(), version);
         while (true) {
             int capacity = graph.getMaxItemCount();
@@ -116,7 +116,7 @@ final class HnswlibIndex implements VectorIndex {
 
     @Override
     public List<Neighbor> search(float[] query, int k, int ef) {
-        requireDimension(query);
+        Dimensions.require(query, dimension);
         exclusive.readLock().lock();
         try {
             if (ef == graph.getEf()) {
@@ -144,7 +144,7 @@ final class HnswlibIndex implements VectorIndex {
 
     @Override
     public List<Neighbor> searchAmong(float[] query, int k, Collection<String> ids) {
-        requireDimension(query);
+        Dimensions.require(query, dimension);
         Comparator<Neighbor> nearestLast = Comparator.comparingDouble(Neighbor::distance).reversed();
         PriorityQueue<Neighbor> nearest = new PriorityQueue<>(k + 1, nearestLast);
         for (String id : ids) {
@@ -196,11 +196,5 @@ final class HnswlibIndex implements VectorIndex {
         }
         graph.setEf(parameters.ef());
         return new HnswlibIndex(parameters, distance, dimension, graph);
-    }
-
-    private void requireDimension(float[] vector) {
-        if (vector.length != dimension) {
-            throw new IllegalArgumentException("vector of dimension " + vector.length + ", index holds " + dimension);
-        }
     }
 }

@@ -82,7 +82,7 @@ abstract sealed class StoredVectorIndex implements TunableIndex permits HnswInde
 
     @Override
     public void upsert(String id, float[] vector, long version) {
-        requireDimension(vector);
+        Dimensions.require(vector, dimension);
         float[] prepared = prepared(vector);
         synchronized (idLocks[Math.floorMod(id.hashCode(), ID_LOCKS)]) {
             Long removedAt = removedVersions.get(id);
@@ -253,7 +253,7 @@ abstract sealed class StoredVectorIndex implements TunableIndex permits HnswInde
     }
 
     final float[] preparedQuery(float[] query) {
-        requireDimension(query);
+        Dimensions.require(query, dimension);
         return prepared(query);
     }
 
@@ -495,12 +495,6 @@ abstract sealed class StoredVectorIndex implements TunableIndex permits HnswInde
             readLinks(in, bulk, count);
         } finally {
             growth.writeLock().unlock();
-        }
-    }
-
-    private void requireDimension(float[] vector) {
-        if (vector.length != dimension) {
-            throw new IllegalArgumentException("vector has " + vector.length + " dimensions, index has " + dimension);
         }
     }
 

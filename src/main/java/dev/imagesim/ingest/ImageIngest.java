@@ -15,6 +15,7 @@ import dev.imagesim.catalog.Identifiers;
 import dev.imagesim.catalog.StoredImage;
 import dev.imagesim.catalog.UpsertResult;
 import dev.imagesim.catalog.VectorItem;
+import dev.imagesim.duplicates.DuplicateCheck;
 import dev.imagesim.duplicates.PerceptualHash;
 import dev.imagesim.embedding.DecodedImage;
 import dev.imagesim.embedding.EmbeddingModel;
@@ -34,10 +35,12 @@ public class ImageIngest {
     private final Timer singleTimer;
     private final Timer batchTimer;
     private final MeterRegistry meters;
+    private final DuplicateCheck duplicates;
 
     public ImageIngest(Catalog catalog, EmbeddingModels models, ImageDecoder decoder, EmbeddingProperties properties,
-            MeterRegistry meters) {
+            MeterRegistry meters, DuplicateCheck duplicates) {
         this.catalog = catalog;
+        this.duplicates = duplicates;
         this.models = models;
         this.decoder = decoder;
         this.batchSize = properties.batchSize();
@@ -48,12 +51,20 @@ public class ImageIngest {
                 .tag("request", "batch").register(meters);
     }
 
-    /** Stores one image; any problem is thrown and nothing is stored. */
-    public UpsertResult put(String collectionName, String id, byte[] bytes, String metadataJson) {
+    /**
+     * Stores one image; any problem is thrown and nothing is stored. With {@code ifNoDuplicate}, a copy of an
+     * image the collection holds under another id is refused (409 {@code duplicate-exists}).
+     */
+    public UpsertResult put(String collectionName, String id, byte[] bytes, String metadataJson,
+            boolean ifNoDuplicate) {
         return singleTimer.record(() -> {
             Identifiers.requireImageId(id);
             DecodedImage decoded = decoder.decode(bytes);
-            UpsertResult result = storeWithCurrentModel(collectionName, id, bytes, decoded, metadataJson);
+            StoredImage image = stored(bytes, decoded);
+            if (ifNoDuplicate) {
+                duplicates.requireNoCopy(collectionName, id, image.perceptualHash());
+            }
+            UpsertResult result = storeWithCurrentModel(collectionName, id, image, decoded, metadataJson);
             count(result.created() ? "created" : "updated", 1);
             return result;
         });
@@ -64,14 +75,13 @@ public class ImageIngest {
     }
 
     /** Embeds with the collection's model and stores; once more if a re-index switched models meanwhile. */
-    private UpsertResult storeWithCurrentModel(String collectionName, String id, byte[] bytes, DecodedImage decoded,
-            String metadataJson) {
+    private UpsertResult storeWithCurrentModel(String collectionName, String id, StoredImage image,
+            DecodedImage decoded, String metadataJson) {
         for (int attempt = 0; ; attempt++) {
             Collection collection = catalog.searchTarget(collectionName).collection();
             float[] vector = models.get(collection.requireModel()).embed(List.of(decoded.image()))[0];
             try {
-                return catalog.upsertImage(collection.name(), id, stored(bytes, decoded), vector, metadataJson,
-                        collection.modelId());
+                return catalog.upsertImage(collection.name(), id, image, vector, metadataJson, collection.modelId());
             } catch (ImagesimException e) {
                 if (!e.code().equals(Catalog.MODEL_CHANGED) || attempt > 0) {
                     throw e;
@@ -178,14 +188,15 @@ public class ImageIngest {
 
     private UpsertResult upsert(Collection collection, EmbeddingModel model, BatchItem item, DecodedImage decoded,
             float[] vector) {
+        StoredImage image = stored(item.bytes(), decoded);
         try {
-            return catalog.upsertImage(collection.name(), item.id(), stored(item.bytes(), decoded), vector,
-                    item.metadataJson(), model.manifest().id());
+            return catalog.upsertImage(collection.name(), item.id(), image, vector, item.metadataJson(),
+                    model.manifest().id());
         } catch (ImagesimException e) {
             if (!e.code().equals(Catalog.MODEL_CHANGED)) {
                 throw e;
             }
-            return storeWithCurrentModel(collection.name(), item.id(), item.bytes(), decoded, item.metadataJson());
+            return storeWithCurrentModel(collection.name(), item.id(), image, decoded, item.metadataJson());
         }
     }
 
