@@ -211,7 +211,7 @@ public class Catalog {
         return images.idsWithBlob(collection(collectionName).name(), BlobStore.sha256(bytes));
     }
 
-    /** Every live image's perceptual hash (those that have one), in id order, read a page at a time. */
+    /** Every live image's content and perceptual hashes (client vectors have none), in id order, a page at a time. */
     public void forEachHash(String collectionName, java.util.function.Consumer<ImageHash> consumer) {
         String name = collection(collectionName).name();
         forEachPage(after -> images.hashes(name, after, VECTOR_PAGE), ImageHash::id, consumer);

@@ -103,12 +103,13 @@ class ImageRepository {
                 .params(collection, sha256).query(String.class).list();
     }
 
-    /** Up to {@code limit} live images after {@code afterId} in id order that have a perceptual hash. */
+    /** Up to {@code limit} live images after {@code afterId} in id order that have original bytes. */
     List<ImageHash> hashes(String collection, String afterId, int limit) {
-        return jdbc.sql("SELECT id, phash FROM images WHERE collection_name = ? AND deleted = FALSE "
-                        + "AND phash IS NOT NULL AND id > ? ORDER BY id LIMIT ?")
+        return jdbc.sql("SELECT id, blob_sha256, phash FROM images WHERE collection_name = ? AND deleted = FALSE "
+                        + "AND blob_sha256 IS NOT NULL AND id > ? ORDER BY id LIMIT ?")
                 .params(collection, afterId, limit)
-                .query((rs, row) -> new ImageHash(rs.getString("id"), rs.getLong("phash")))
+                .query((rs, row) -> new ImageHash(rs.getString("id"), rs.getString("blob_sha256"),
+                        rs.getObject("phash", Long.class)))
                 .list();
     }
 

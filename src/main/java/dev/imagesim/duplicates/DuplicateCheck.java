@@ -3,7 +3,6 @@ package dev.imagesim.duplicates;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 
 import org.springframework.stereotype.Service;
 
@@ -19,8 +18,9 @@ import dev.imagesim.index.Neighbor;
  * Whether an image is already in a collection, without storing it. Three methods: {@code exact}, the same
  * bytes (the blob store's SHA-256); {@code hash}, a perceptual hash within a Hamming distance, which survives
  * re-encoding, resizing and brightness changes but not crops or shifts of more than a pixel or two; and
- * {@code embedding}, the collection's own index searched for neighbours within a distance, which the caller
- * gives until a duplicate-specific default is calibrated. The hash comparison reads every stored hash of the
+ * {@code embedding} (the default), the collection's own index searched for neighbours within a distance: the
+ * caller's, or one calibrated on the collection's own images ({@link CopyCalibration}). The hash comparison
+ * reads every stored hash of the
  * collection (a page at a time: 8 bytes an image), the embedding one only the index's nearest
  * {@value #EMBEDDING_CANDIDATES}.
  */
@@ -38,27 +38,32 @@ public class DuplicateCheck {
     private final Catalog catalog;
     private final EmbeddingModels models;
     private final ImageDecoder decoder;
+    private final CopyCalibration calibration;
 
-    DuplicateCheck(Catalog catalog, EmbeddingModels models, ImageDecoder decoder) {
+    DuplicateCheck(Catalog catalog, EmbeddingModels models, ImageDecoder decoder, CopyCalibration calibration) {
         this.catalog = catalog;
         this.models = models;
         this.decoder = decoder;
+        this.calibration = calibration;
     }
 
     /**
-     * The stored duplicates of {@code image} in {@code collection} by {@code method} (default {@code hash});
+     * The stored duplicates of {@code image} in {@code collection} by {@code method} (default {@code embedding});
      * 400 {@code method-unknown}, {@code threshold-out-of-range} or {@code threshold-required}.
      */
     public DuplicateCheckResult check(String collection, byte[] image, String method, Double threshold) {
-        String chosen = method == null ? "hash" : method.toLowerCase(Locale.ROOT);
+        DuplicateMethod chosen = DuplicateMethod.parse(method, DuplicateMethod.EMBEDDING);
+        Double checked = chosen.checked(threshold);
         DecodedImage decoded = decoder.decode(image);
         return switch (chosen) {
-            case "exact" -> new DuplicateCheckResult(chosen, 0, catalog.idsWithContent(collection, image).stream()
-                    .map(id -> new DuplicateMatch(id, 0)).toList());
-            case "hash" -> byHash(collection, decoded, threshold == null ? DEFAULT_HASH_BITS : threshold);
-            case "embedding" -> byEmbedding(collection, decoded, threshold);
-            default -> throw ImagesimException.invalid("method-unknown",
-                    "method must be 'hash', 'exact' or 'embedding', was '" + method + "'");
+            case EXACT -> new DuplicateCheckResult(chosen.toString(), 0, null, catalog.idsWithContent(collection,
+                    image).stream().map(id -> new DuplicateMatch(id, 0)).toList());
+            case HASH -> {
+                double bits = checked == null ? DEFAULT_HASH_BITS : checked;
+                yield new DuplicateCheckResult(chosen.toString(), bits, null,
+                        withinBits(collection, PerceptualHash.of(decoded.image()), bits));
+            }
+            case EMBEDDING -> byEmbedding(collection, decoded, checked);
         };
     }
 
@@ -78,18 +83,13 @@ public class DuplicateCheck {
         }
     }
 
-    private DuplicateCheckResult byHash(String collection, DecodedImage image, double bits) {
-        if (bits < 0 || bits > 64 || bits != Math.rint(bits)) {
-            throw ImagesimException.invalid("threshold-out-of-range",
-                    "a hash threshold is a whole number of bits, 0-64; was " + bits);
-        }
-        return new DuplicateCheckResult("hash", bits, withinBits(collection, PerceptualHash.of(image.image()), bits));
-    }
-
     /** The stored images whose hash is within {@code bits} of {@code hash}, nearest first. */
     private List<DuplicateMatch> withinBits(String collection, long hash, double bits) {
         List<DuplicateMatch> found = new ArrayList<>();
         catalog.forEachHash(collection, stored -> {
+            if (stored.perceptualHash() == null) {
+                return;
+            }
             int distance = PerceptualHash.distance(hash, stored.perceptualHash());
             if (distance <= bits) {
                 found.add(new DuplicateMatch(stored.id(), distance));
@@ -99,24 +99,22 @@ public class DuplicateCheck {
     }
 
     private DuplicateCheckResult byEmbedding(String collection, DecodedImage image, Double threshold) {
-        if (threshold == null) {
-            throw ImagesimException.invalid("threshold-required", "the embedding method needs a threshold (a "
-                    + "distance in the collection's metric) until a duplicate-specific default is calibrated");
-        }
-        if (threshold < 0 || threshold.isNaN() || threshold.isInfinite()) {
-            throw ImagesimException.invalid("threshold-out-of-range", "threshold must be a distance of 0 or more");
-        }
         SearchTarget target = catalog.searchTarget(collection);
+        if (threshold == null) {
+            calibration.requireCalibratable(target.collection());
+        }
         float[] vector = models.get(target.collection().requireModel()).embed(List.of(image.image()))[0];
+        CopyThreshold calibrated = threshold == null ? calibration.threshold(collection) : null;
+        double limit = threshold == null ? calibrated.threshold() : threshold;
         int candidates = EMBEDDING_CANDIDATES;
         List<DuplicateMatch> found = new ArrayList<>();
         for (Neighbor neighbor : target.index().search(vector, candidates,
                 Math.max(candidates, target.collection().index().ef()))) {
-            if (neighbor.distance() <= threshold) {
+            if (neighbor.distance() <= limit) {
                 found.add(new DuplicateMatch(neighbor.id(), neighbor.distance()));
             }
         }
-        return new DuplicateCheckResult("embedding", threshold, nearestFirst(found));
+        return new DuplicateCheckResult("embedding", limit, calibrated, nearestFirst(found));
     }
 
     private static List<DuplicateMatch> nearestFirst(List<DuplicateMatch> matches) {

@@ -21,7 +21,8 @@ import dev.imagesim.TestImages;
 
 /**
  * {@code duplicates:check} over HTTP: the same bytes by {@code exact}, a re-encoded and resized copy by
- * {@code hash} (default) and by {@code embedding} with a threshold; nothing stored by the check; a distinct
+ * {@code hash} and by {@code embedding} with a threshold; the same bytes by {@code embedding} (the default) at
+ * a threshold calibrated on the collection; nothing stored by the check; a distinct
  * image finds nothing; records show their perceptual hash; {@code ifNoDuplicate=true} refuses a copy under
  * another id with 409; bad methods and thresholds are 400s with a code.
  */
@@ -45,10 +46,16 @@ class DuplicateCheckTest {
 
             assertThat(ids(check(service, same, "method=exact"))).containsExactly(kept.id());
             assertThat(ids(check(service, copy, "method=exact"))).isEmpty();
-            Reply byHash = check(service, copy, "");
-            assertThat(byHash.json().get("method").asString()).isEqualTo("hash");
+            Reply byHash = check(service, copy, "method=hash");
             assertThat(byHash.json().get("threshold").asDouble()).isEqualTo(2);
             assertThat(ids(byHash)).startsWith(kept.id());
+            Reply byDefault = check(service, same, "");
+            assertThat(byDefault.json().get("method").asString()).isEqualTo("embedding");
+            assertThat(byDefault.json().at("/calibration/originals").asInt())
+                    .as("calibrated on the collection's own images").isEqualTo(20);
+            assertThat(byDefault.json().get("threshold").asDouble())
+                    .isEqualTo(byDefault.json().at("/calibration/threshold").asDouble()).isPositive();
+            assertThat(ids(byDefault)).startsWith(kept.id());
             assertThat(ids(check(service, copy, "method=embedding&threshold=0.02"))).startsWith(kept.id());
             assertThat(ids(check(service, png(samples.get(25).image(), 112), "method=hash&threshold=2"))).isEmpty();
             assertThat(service.get("/api/v1/collections/c").json().get("size").asInt()).isEqualTo(20);
@@ -68,9 +75,11 @@ class DuplicateCheckTest {
             assertProblem(check(service, copy, "method=fuzzy"), 400, "method-unknown");
             assertProblem(check(service, copy, "method=hash&threshold=65"), 400, "threshold-out-of-range");
             assertProblem(check(service, copy, "method=hash&threshold=2.5"), 400, "threshold-out-of-range");
-            assertProblem(check(service, copy, "method=embedding"), 400, "threshold-required");
             assertProblem(check(service, copy, "method=embedding&threshold=-1"), 400, "threshold-out-of-range");
             service.postJson("/api/v1/collections", "{\"name\":\"v\",\"dimension\":2}");
+            assertProblem(check(service, "v", copy, "method=embedding"), 400, "threshold-required");
+            service.postJson("/api/v1/collections", "{\"name\":\"empty\"}");
+            assertProblem(check(service, "empty", copy, ""), 409, "collection-too-small");
             assertProblem(check(service, "v", copy, "method=embedding&threshold=0.1"), 409, "collection-has-no-model");
             assertProblem(check(service, "nope", copy, ""), 404, "collection-not-found");
         }

@@ -1,0 +1,86 @@
+package dev.imagesim.duplicates;
+
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.awt.image.RescaleOp;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
+
+/**
+ * What the service counts as a copy of an image, as the edits that make one: a JPEG re-encode at low quality,
+ * a downscale, a small crop, a brightness and contrast change, and a downscale with a re-encode together
+ * (the edits imagededup and copy-detection benchmarks apply). {@link CopyCalibration} makes these of a
+ * collection's own images to set the {@code embedding} threshold.
+ */
+final class CopyTransforms {
+
+    private CopyTransforms() {
+    }
+
+    /** The copies of {@code image}, one per edit. */
+    static List<BufferedImage> of(BufferedImage image) {
+        BufferedImage rgb = rgb(image);
+        return List.of(
+                jpeg(rgb, 0.5f),
+                scaled(rgb, 0.6),
+                cropped(rgb, 0.06),
+                new RescaleOp(1.15f, 12f, null).filter(rgb, null),
+                jpeg(scaled(rgb, 0.75), 0.7f));
+    }
+
+    private static BufferedImage rgb(BufferedImage image) {
+        BufferedImage out = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_RGB);
+        Graphics2D graphics = out.createGraphics();
+        graphics.drawImage(image, 0, 0, null);
+        graphics.dispose();
+        return out;
+    }
+
+    private static BufferedImage scaled(BufferedImage image, double factor) {
+        int width = Math.max(8, (int) Math.round(image.getWidth() * factor));
+        int height = Math.max(8, (int) Math.round(image.getHeight() * factor));
+        BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D graphics = out.createGraphics();
+        graphics.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+        graphics.drawImage(image, 0, 0, width, height, null);
+        graphics.dispose();
+        return out;
+    }
+
+    /** Cuts {@code share} of the width off the left and of the height off the top. */
+    private static BufferedImage cropped(BufferedImage image, double share) {
+        int x = (int) Math.round(image.getWidth() * share);
+        int y = (int) Math.round(image.getHeight() * share);
+        return rgb(image.getSubimage(x, y, image.getWidth() - x, image.getHeight() - y));
+    }
+
+    private static BufferedImage jpeg(BufferedImage image, float quality) {
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (MemoryCacheImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
+            ImageWriteParam parameters = writer.getDefaultWriteParam();
+            parameters.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+            parameters.setCompressionQuality(quality);
+            writer.setOutput(out);
+            writer.write(null, new IIOImage(image, null, null), parameters);
+        } catch (IOException e) {
+            throw new UncheckedIOException("in-memory JPEG encoding failed", e);
+        } finally {
+            writer.dispose();
+        }
+        try {
+            return ImageIO.read(new java.io.ByteArrayInputStream(bytes.toByteArray()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("in-memory JPEG decoding failed", e);
+        }
+    }
+}
