@@ -369,6 +369,11 @@ public class Catalog {
         return images.metadata(collectionName, ids);
     }
 
+    /** The stored vectors of those ids that are live, by id. */
+    public Map<String, float[]> vectors(String collectionName, java.util.Collection<String> ids) {
+        return images.vectors(collectionName, ids);
+    }
+
     /** The originals of every live image of a collection, by id. */
     public List<StoredOriginal> originals(String collectionName) {
         return images.originals(collection(collectionName).name());

@@ -132,6 +132,19 @@ class ImageRepository {
         return metadata;
     }
 
+    /** The vectors of those ids that are live, by id. */
+    Map<String, float[]> vectors(String collection, Collection<String> ids) {
+        Map<String, float[]> vectors = new HashMap<>();
+        for (List<String> chunk : chunks(ids)) {
+            jdbc.sql("SELECT id, vector FROM images WHERE deleted = FALSE AND " + keyList(chunk.size()))
+                    .params(keyParameters(collection, chunk))
+                    .query((ResultSet rs) -> {
+                        vectors.put(rs.getString("id"), VectorCodec.decode(rs.getBytes("vector")));
+                    });
+        }
+        return vectors;
+    }
+
     /**
      * {@code ids} in pieces of at most {@link #IDS_PER_QUERY}: a query with a key list of them stays far below
      * PostgreSQL's 65,535 bind parameters and H2's statement size, whatever the caller asks for.

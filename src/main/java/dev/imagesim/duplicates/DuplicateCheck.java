@@ -68,6 +68,20 @@ public class DuplicateCheck {
     }
 
     /**
+     * The distance within which two of the collection's vectors are copies: {@code given} once checked (400
+     * {@code threshold-out-of-range}), else the collection's calibrated one (400 {@code threshold-required} for a
+     * collection of the client's own vectors).
+     */
+    public double copyThreshold(String collection, Double given) {
+        Double checked = DuplicateMethod.EMBEDDING.checked(given);
+        if (checked != null) {
+            return checked;
+        }
+        calibration.requireCalibratable(catalog.collection(collection));
+        return calibration.threshold(collection).threshold();
+    }
+
+    /**
      * Refuses to store an image of this perceptual hash under {@code id} when the collection holds a copy of it
      * under another id (the default {@code hash} check): 409 {@code duplicate-exists}, naming them. Two copies
      * arriving at once can both pass: the check and the write are not one transaction.

@@ -21,6 +21,7 @@ import dev.imagesim.catalog.Collection;
 import dev.imagesim.catalog.ImageRecord;
 import dev.imagesim.catalog.LiveMetadata;
 import dev.imagesim.catalog.SearchTarget;
+import dev.imagesim.duplicates.DuplicateCheck;
 import dev.imagesim.embedding.EmbeddingModels;
 import dev.imagesim.embedding.ImageDecoder;
 import dev.imagesim.index.Neighbor;
@@ -41,6 +42,7 @@ import dev.imagesim.vector.VectorChecks;
 public class SearchService {
 
     private static final int WIDEN_FACTOR = 4;
+    private static final int COLLAPSE_WIDENINGS = 3;
 
     private final Catalog catalog;
     private final MetadataCache metadataCache;
@@ -53,9 +55,12 @@ public class SearchService {
     private final Timer byVectorTimer;
     private final Semaphore slots;
     private final int filterExactLimit;
+    private final DuplicateCheck duplicates;
 
     SearchService(Catalog catalog, MetadataCache metadataCache, EmbeddingModels models, ImageDecoder decoder,
-            RequestLimits limits, JsonMapper json, MeterRegistry meters, SearchProperties properties) {
+            RequestLimits limits, JsonMapper json, MeterRegistry meters, SearchProperties properties,
+            DuplicateCheck duplicates) {
+        this.duplicates = duplicates;
         this.catalog = catalog;
         this.metadataCache = metadataCache;
         this.models = models;
@@ -74,31 +79,36 @@ public class SearchService {
                 .tag("by", by).register(meters);
     }
 
+    /**
+     * The k nearest of a query image. {@code collapse} (null: off) keeps only the best-ranked of each set of
+     * copies among the hits, as the following searches do too.
+     */
     public SearchResult byImage(String collectionName, byte[] image, Integer k, Integer ef,
-            Map<String, JsonNode> filter) {
-        return byImageTimer.record(() -> searchByImage(collectionName, image, k, ef, filter));
+            Map<String, JsonNode> filter, CollapseDuplicates collapse) {
+        return byImageTimer.record(() -> searchByImage(collectionName, image, k, ef, filter, collapse));
     }
 
-    public SearchResult byId(String collectionName, String id, Integer k, Integer ef, Map<String, JsonNode> filter) {
-        return byIdTimer.record(() -> searchById(collectionName, id, k, ef, filter));
+    public SearchResult byId(String collectionName, String id, Integer k, Integer ef, Map<String, JsonNode> filter,
+            CollapseDuplicates collapse) {
+        return byIdTimer.record(() -> searchById(collectionName, id, k, ef, filter, collapse));
     }
 
     public SearchResult byVector(String collectionName, float[] vector, Integer k, Integer ef,
-            Map<String, JsonNode> filter) {
-        return byVectorTimer.record(() -> searchByVector(collectionName, vector, k, ef, filter));
+            Map<String, JsonNode> filter, CollapseDuplicates collapse) {
+        return byVectorTimer.record(() -> searchByVector(collectionName, vector, k, ef, filter, collapse));
     }
 
     private SearchResult searchByImage(String collectionName, byte[] image, Integer k, Integer ef,
-            Map<String, JsonNode> filter) {
+            Map<String, JsonNode> filter, CollapseDuplicates collapse) {
         long start = System.nanoTime();
         SearchTarget target = catalog.searchTarget(collectionName);
         checkBounds(k, ef);
         float[] query = models.get(target.collection().requireModel()).embed(List.of(decoder.decode(image).image()))[0];
-        return search(target, query, k, ef, filter, start);
+        return search(target, query, k, ef, filter, copyDistance(collectionName, collapse), start);
     }
 
     private SearchResult searchById(String collectionName, String id, Integer k, Integer ef,
-            Map<String, JsonNode> filter) {
+            Map<String, JsonNode> filter, CollapseDuplicates collapse) {
         long start = System.nanoTime();
         checkBounds(k, ef);
         SearchTarget target = catalog.searchTarget(collectionName);
@@ -107,40 +117,104 @@ public class SearchService {
             // a re-index swapped models between the two reads; the stored vector belongs to the new pair
             target = catalog.searchTarget(collectionName);
         }
-        return search(target, stored.vector(), k, ef, filter, start);
+        return search(target, stored.vector(), k, ef, filter, copyDistance(collectionName, collapse), start);
     }
 
     private SearchResult searchByVector(String collectionName, float[] vector, Integer k, Integer ef,
-            Map<String, JsonNode> filter) {
+            Map<String, JsonNode> filter, CollapseDuplicates collapse) {
         long start = System.nanoTime();
         SearchTarget target = catalog.searchTarget(collectionName);
         Collection collection = target.collection();
         checkBounds(k, ef);
         VectorChecks.requireFinite(vector, "the query vector");
         collection.requireDimension(vector, "the query vector");
-        return search(target, vector, k, ef, filter, start);
+        return search(target, vector, k, ef, filter, copyDistance(collectionName, collapse), start);
+    }
+
+    /** The distance that makes two hits copies when collapsing (calibrated outside the search slots), else null. */
+    private Double copyDistance(String collectionName, CollapseDuplicates collapse) {
+        return collapse == null ? null : duplicates.copyThreshold(collectionName, collapse.threshold());
     }
 
     private SearchResult search(SearchTarget target, float[] query, Integer kOrNull, Integer efOrNull,
-            Map<String, JsonNode> filter, long startNanos) {
+            Map<String, JsonNode> filter, Double copyDistance, long startNanos) {
         slots.acquireUninterruptibly();
         try {
-            return searchInSlot(target, query, kOrNull, efOrNull, filter, startNanos);
+            return searchInSlot(target, query, kOrNull, efOrNull, filter, copyDistance, startNanos);
         } finally {
             slots.release();
         }
     }
 
     private SearchResult searchInSlot(SearchTarget target, float[] query, Integer kOrNull, Integer efOrNull,
-            Map<String, JsonNode> filter, long startNanos) {
+            Map<String, JsonNode> filter, Double copyDistance, long startNanos) {
         Collection collection = target.collection();
         int k = kOrNull == null ? 10 : kOrNull;
         int ef = efOrNull == null ? collection.index().ef() : efOrNull;
         VectorIndex index = target.index();
-        List<SearchHit> hits = filter == null || filter.isEmpty()
-                ? hydrate(collection, index.search(query, k, ef), Map.of(), k)
-                : filtered(collection, index, query, k, ef, filter);
+        Map<String, JsonNode> conditions = filter == null ? Map.of() : filter;
+        List<SearchHit> hits;
+        if (copyDistance != null) {
+            hits = collapsed(collection, index, query, k, ef, conditions, copyDistance);
+        } else if (conditions.isEmpty()) {
+            hits = hydrate(collection, index.search(query, k, ef), Map.of(), k);
+        } else {
+            hits = filtered(collection, index, query, k, ef, conditions);
+        }
         return new SearchResult(hits, collection.modelId(), (System.nanoTime() - startNanos) / 1_000_000);
+    }
+
+    /**
+     * A search that keeps only the best-ranked image of each set of copies: walking the hits in rank order, a
+     * hit within {@code copyDistance} of one already kept is hidden and listed under it as a copy. Short of k
+     * kept hits, the graph search widens by {@value #WIDEN_FACTOR}× while there are more images, up to
+     * {@value #COLLAPSE_WIDENINGS} times; a query among very many copies of few images can then answer fewer
+     * than k. With a filter, only matching hits are considered.
+     */
+    private List<SearchHit> collapsed(Collection collection, VectorIndex index, float[] query, int k, int ef,
+            Map<String, JsonNode> filter, double copyDistance) {
+        int candidates = Math.min(index.size(), k * WIDEN_FACTOR);
+        for (int widening = 0; ; widening++) {
+            List<Neighbor> neighbors = index.search(query, candidates, Math.max(ef, candidates));
+            List<SearchHit> kept = collapse(collection, hydrate(collection, neighbors, filter, neighbors.size()), k,
+                    copyDistance);
+            if (kept.size() >= k || neighbors.size() < candidates || candidates >= index.size()
+                    || widening == COLLAPSE_WIDENINGS) {
+                return kept;
+            }
+            candidates = (int) Math.min(index.size(), (long) candidates * WIDEN_FACTOR);
+        }
+    }
+
+    private List<SearchHit> collapse(Collection collection, List<SearchHit> hits, int k, double copyDistance) {
+        Map<String, float[]> vectors = catalog.vectors(collection.name(), hits.stream().map(SearchHit::id).toList());
+        List<SearchHit> kept = new ArrayList<>(k);
+        List<List<String>> copies = new ArrayList<>(k);
+        for (SearchHit hit : hits) {
+            float[] vector = vectors.get(hit.id());
+            if (vector == null) {
+                continue; // deleted after the index answered
+            }
+            int original = -1;
+            for (int i = 0; i < kept.size() && original < 0; i++) {
+                if (collection.distance().between(vector, vectors.get(kept.get(i).id())) <= copyDistance) {
+                    original = i;
+                }
+            }
+            if (original >= 0) {
+                copies.get(original).add(hit.id());
+            } else if (kept.size() < k) {
+                kept.add(hit);
+                copies.add(new ArrayList<>());
+            } else {
+                break;
+            }
+        }
+        List<SearchHit> answer = new ArrayList<>(kept.size());
+        for (int i = 0; i < kept.size(); i++) {
+            answer.add(kept.get(i).withCopies(copies.get(i)));
+        }
+        return answer;
     }
 
     /**
@@ -194,7 +268,7 @@ public class SearchService {
             JsonNode node = live.json() == null ? json.createObjectNode() : json.readTree(live.json());
             if (matches(node, filter)) {
                 hits.add(new SearchHit(neighbor.id(), neighbor.distance(),
-                        collection.distance().score(neighbor.distance()), node));
+                        collection.distance().score(neighbor.distance()), node, null));
             }
         }
         return hits;

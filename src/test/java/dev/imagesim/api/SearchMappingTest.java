@@ -50,8 +50,8 @@ class SearchMappingTest {
 
     @Test
     void aVectorQueryTakesKFromTheBodyBeforeTheQueryString() {
-        when(search.byVector(eq("shoes"), any(), eq(3), isNull(), eq(Map.of())))
-                .thenReturn(new SearchResult(List.of(new SearchHit("red", 0.25f, 0.75f, null)), "m1", 2));
+        when(search.byVector(eq("shoes"), any(), eq(3), isNull(), eq(Map.of()), isNull()))
+                .thenReturn(new SearchResult(List.of(new SearchHit("red", 0.25f, 0.75f, null, null)), "m1", 2));
         MvcTestResult result = mvc.post().uri(SEARCH + "?k=9").contentType(MediaType.APPLICATION_JSON)
                 .content("{\"vector\":[0.5,0.5],\"k\":3}").exchange();
         assertThat(result).hasStatusOk().bodyJson().extractingPath("$.results[0].id").isEqualTo("red");
@@ -60,10 +60,10 @@ class SearchMappingTest {
 
     @Test
     void anIdQueryTakesKAndEfFromTheQueryStringWhenTheBodyHasNone() {
-        when(search.byId("shoes", "red", 4, 80, Map.of())).thenReturn(new SearchResult(List.of(), "m1", 1));
+        when(search.byId("shoes", "red", 4, 80, Map.of(), null)).thenReturn(new SearchResult(List.of(), "m1", 1));
         assertThat(mvc.post().uri(SEARCH + "?k=4&ef=80").contentType(MediaType.APPLICATION_JSON)
                 .content("{\"id\":\"red\"}").exchange()).hasStatusOk();
-        verify(search).byId("shoes", "red", 4, 80, Map.of());
+        verify(search).byId("shoes", "red", 4, 80, Map.of(), null);
     }
 
     @Test
@@ -104,7 +104,7 @@ class SearchMappingTest {
 
     @Test
     void failuresOfTheSearchBecomeProblems() {
-        when(search.byId(eq("shoes"), anyString(), any(), any(), any()))
+        when(search.byId(eq("shoes"), anyString(), any(), any(), any(), any()))
                 .thenThrow(ImagesimException.notFound("image-not-found", "no image 'gone' in collection 'shoes'"));
         MvcTestResult result = mvc.post().uri(SEARCH).contentType(MediaType.APPLICATION_JSON)
                 .content("{\"id\":\"gone\"}").exchange();

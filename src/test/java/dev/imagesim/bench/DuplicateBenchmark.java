@@ -73,9 +73,64 @@ class DuplicateBenchmark {
                 queries.add(new Query(TestImages.encode(original(test, stored + i), "png"), null));
             }
             report(service, queries, "hash", "method=hash&threshold=" + (int) HASH_BITS[HASH_BITS.length - 1], HASH_BITS);
-            report(service, queries, "embedding", "method=embedding&threshold=" + EMBEDDING[EMBEDDING.length - 1],
-                    EMBEDDING);
+            JsonNode calibration = service.multipart("POST", "/api/v1/collections/d/duplicates:check",
+                    new Multipart().image("image", queries.get(0).image())).json().get("calibration");
+            System.out.println("\nembedding calibration (the default threshold): " + calibration);
+            double[] embedding = java.util.stream.DoubleStream.concat(java.util.Arrays.stream(EMBEDDING),
+                    java.util.stream.DoubleStream.of(calibration.get("threshold").asDouble())).sorted().toArray();
+            report(service, queries, "embedding", "method=embedding&threshold=" + embedding[embedding.length - 1],
+                    embedding);
+
+            for (int q = 0; q < copied * transforms.size(); q++) {
+                assertThat(service.multipart("PUT", "/api/v1/collections/d/images/" + queries.get(q).original()
+                        + "-copy" + q % transforms.size(), new Multipart().image("image", queries.get(q).image()))
+                        .status()).isEqualTo(201);
+            }
+            scanReport(service, "{\"method\":\"hash\"}", stored + copied * transforms.size(), copied,
+                    transforms.size());
+            scanReport(service, "{\"method\":\"embedding\"}", stored + copied * transforms.size(), copied,
+                    transforms.size());
         }
+    }
+
+    /**
+     * Scans the collection, now holding the copies as well, and scores the groups as pairs: two images in one
+     * group are a found pair, true when they are an original and its copy or two copies of one original.
+     */
+    private static void scanReport(RunningService service, String request, int images, int copied, int copies) {
+        long start = System.nanoTime();
+        String id = service.postJson("/api/v1/collections/d/duplicates", request).json().get("id").asString();
+        JsonNode scan;
+        do {
+            scan = service.get("/api/v1/collections/d/duplicates?limit=1000").json();
+        } while (scan.get("finishedAt").isNull() || !scan.get("id").asString().equals(id));
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertThat(scan.get("state").asString()).as(scan.toString()).isEqualTo("succeeded");
+        long truePairs = 0;
+        long pairs = 0;
+        String cursor = null;
+        do {
+            JsonNode page = service.get("/api/v1/collections/d/duplicates?limit=1000"
+                    + (cursor == null ? "" : "&cursor=" + cursor)).json();
+            for (JsonNode group : page.get("groups")) {
+                List<String> families = new ArrayList<>();
+                group.get("members").forEach(member -> families.add(member.get("id").asString().split("-")[0]));
+                for (int a = 0; a < families.size(); a++) {
+                    for (int b = a + 1; b < families.size(); b++) {
+                        pairs++;
+                        truePairs += families.get(a).equals(families.get(b)) ? 1 : 0;
+                    }
+                }
+            }
+            cursor = page.get("next").isNull() ? null : page.get("next").asString();
+        } while (cursor != null);
+        long expected = (long) copied * (copies + 1) * copies / 2;
+        double precision = pairs == 0 ? 1 : (double) truePairs / pairs;
+        double recall = (double) truePairs / expected;
+        System.out.printf(Locale.ROOT, "%nscan %s of %d images: threshold %s, %d groups, %.1f s; pair precision "
+                + "%.3f, recall %.3f, F1 %.3f%n", request, images, scan.get("threshold"), scan.get("groupCount")
+                .asInt(), seconds, precision, recall, precision + recall == 0 ? 0
+                : 2 * precision * recall / (precision + recall));
     }
 
     private static void report(RunningService service, List<Query> queries, String method, String parameters,

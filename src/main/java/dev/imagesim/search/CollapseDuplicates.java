@@ -1,0 +1,9 @@
+package dev.imagesim.search;
+
+/**
+ * Asks a search to keep only the best-ranked image of each set of copies among its hits.
+ *
+ * @param threshold the distance within which two hits are copies; null for the collection's calibrated one
+ */
+public record CollapseDuplicates(Double threshold) {
+}
