@@ -6,6 +6,7 @@ import { compareView } from './compare.js';
 import { trainingView, jobView } from './training.js';
 import { modelsView } from './models.js';
 import { mapView } from './map.js';
+import { duplicatesView } from './duplicates.js';
 
 const routes = {
   collections: arg => (arg ? browseView(arg) : collectionsView()),
@@ -14,6 +15,7 @@ const routes = {
   training: arg => (arg ? jobView(arg) : trainingView()),
   models: () => modelsView(),
   map: arg => mapView(arg),
+  duplicates: arg => duplicatesView(arg),
 };
 
 let leave = null;

@@ -15,6 +15,7 @@ export async function searchView(collection) {
     collections.map(c => h('option', { value: c.name, selected: c.name === current }, c.name)));
   const k = h('input', { type: 'number', min: 1, max: 1000, value: 12, style: 'width:80px' });
   const filter = h('input', { placeholder: '{"label":"shoe"}', style: 'width:240px' });
+  const collapse = h('input', { type: 'checkbox', id: 'collapse' });
   const query = h('div', { class: 'query' });
   const hits = h('div', { class: 'grid', id: 'hits' });
   const status = h('p', { class: 'muted' });
@@ -27,7 +28,8 @@ export async function searchView(collection) {
 
   async function show(result) {
     hits.replaceChildren(...result.results.map((hit, rank) => tile(current, hit.id,
-      `#${rank + 1} · distance ${hit.distance.toFixed(4)} · score ${hit.score.toFixed(3)} · ${metadataText(hit.metadata)}`,
+      `#${rank + 1} · distance ${hit.distance.toFixed(4)} · score ${hit.score.toFixed(3)}`
+        + `${hit.copies?.length ? ` · ${hit.copies.length} copies hidden` : ''} · ${metadataText(hit.metadata)}`,
       () => byId(hit.id))));
     status.textContent = `${result.results.length} hits · model ${result.model ?? 'none'}`;
     if (!result.results.length) hits.replaceChildren(empty('No hits: the collection is empty or the filter matches nothing.'));
@@ -42,7 +44,8 @@ export async function searchView(collection) {
       form.append('image', file);
       const conditions = filterObject();
       if (conditions) form.append('filter', JSON.stringify(conditions));
-      await show(await sendForm('POST', `/api/v1/collections/${encodeURIComponent(current)}/search?k=${k.value}`, form));
+      await show(await sendForm('POST', `/api/v1/collections/${encodeURIComponent(current)}/search?k=${k.value}`
+        + (collapse.checked ? '&collapseDuplicates=true' : ''), form));
     } catch (error) { status.textContent = ''; notice(error); }
   }
 
@@ -53,7 +56,7 @@ export async function searchView(collection) {
     thumbnail(current, id).then(url => { img.src = url; }).catch(() => {});
     status.textContent = 'Searching…';
     try {
-      const body = { id, k: Number(k.value) };
+      const body = { id, k: Number(k.value), collapseDuplicates: collapse.checked };
       const conditions = filterObject();
       if (conditions) body.filter = conditions;
       await show(await sendJson('POST', `/api/v1/collections/${encodeURIComponent(current)}/search`, body));
@@ -62,7 +65,7 @@ export async function searchView(collection) {
 
   view.replaceChildren(h('h1', {}, 'Search'),
     h('div', { class: 'card' }, h('div', { class: 'row' }, h('label', {}, 'Collection', picker), h('label', {}, 'k', k),
-      h('label', {}, 'Metadata filter (JSON)', filter)),
+      h('label', {}, 'Metadata filter (JSON)', filter), h('label', {}, collapse, ' Hide copies')),
       info.model ? dropZone('Drop a query image here, or pick one:', byImage)
         : h('p', { class: 'muted' }, 'This collection holds your own vectors: click an image id under Collections to search by it.')),
     h('div', { class: 'row' }, query, status), hits);

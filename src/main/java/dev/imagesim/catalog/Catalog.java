@@ -9,6 +9,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -29,6 +31,7 @@ public class Catalog {
     /** Code of the refusal of a vector made by a model the collection no longer uses. */
     public static final String MODEL_CHANGED = "model-changed";
     /** Rows a pass over a collection's vectors reads at a time. */
+    private static final Logger log = LoggerFactory.getLogger(Catalog.class);
     private static final int VECTOR_PAGE = 1000;
 
     private final CollectionRepository collections;
@@ -367,6 +370,32 @@ public class Catalog {
     /** The metadata of those ids that are live, by id, for hydrating search results. */
     public Map<String, LiveMetadata> metadata(String collectionName, java.util.Collection<String> ids) {
         return images.metadata(collectionName, ids);
+    }
+
+    /**
+     * Gives the images stored before the service kept perceptual hashes theirs: every live image with an
+     * original and no hash, a page at a time, hashed by {@code hasher}. An original that cannot be read, or
+     * that the hasher refuses (it throws), keeps none. Returns how many images got a hash.
+     */
+    public int backfillPerceptualHashes(java.util.function.ToLongFunction<byte[]> hasher) {
+        int hashed = 0;
+        String[] after = {"", ""};
+        while (true) {
+            List<String[]> page = images.unhashed(after[0], after[1], VECTOR_PAGE);
+            for (String[] image : page) {
+                try {
+                    images.setPerceptualHash(image[0], image[1], image[2], hasher.applyAsLong(blobs.get(image[2])));
+                    hashed++;
+                } catch (java.io.IOException | RuntimeException e) {
+                    log.warn("image {} of collection {} keeps no perceptual hash: {}", image[1], image[0],
+                            e.getMessage());
+                }
+            }
+            if (page.size() < VECTOR_PAGE) {
+                return hashed;
+            }
+            after = page.get(page.size() - 1);
+        }
     }
 
     /** The stored vectors of those ids that are live, by id. */

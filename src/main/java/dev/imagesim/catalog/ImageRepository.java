@@ -132,6 +132,26 @@ class ImageRepository {
         return metadata;
     }
 
+    /**
+     * Up to {@code limit} live images that have an original but no perceptual hash, after ({@code collection},
+     * {@code id}) in key order, as (collection, id, blob SHA-256).
+     */
+    List<String[]> unhashed(String afterCollection, String afterId, int limit) {
+        return jdbc.sql("SELECT collection_name, id, blob_sha256 FROM images WHERE deleted = FALSE AND phash IS NULL "
+                        + "AND blob_sha256 IS NOT NULL AND (collection_name, id) > (?, ?) "
+                        + "ORDER BY collection_name, id LIMIT ?")
+                .params(afterCollection, afterId, limit)
+                .query((rs, row) -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)})
+                .list();
+    }
+
+    /** Sets an image's perceptual hash unless its original changed since it was read. */
+    void setPerceptualHash(String collection, String id, String blobSha256, long hash) {
+        jdbc.sql("UPDATE images SET phash = ? WHERE collection_name = ? AND id = ? AND blob_sha256 = ? "
+                        + "AND deleted = FALSE")
+                .params(hash, collection, id, blobSha256).update();
+    }
+
     /** The vectors of those ids that are live, by id. */
     Map<String, float[]> vectors(String collection, Collection<String> ids) {
         Map<String, float[]> vectors = new HashMap<>();

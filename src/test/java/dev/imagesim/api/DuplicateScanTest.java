@@ -123,6 +123,29 @@ class DuplicateScanTest {
         }
     }
 
+    @Test
+    void imagesStoredBeforeHashesWereKeptGetThemAfterARestart() {
+        List<Sample> samples = FashionMnistSubset.load().subList(0, 3);
+        try (RunningService service = RunningService.start(dataDir)) {
+            service.postJson("/api/v1/collections", "{\"name\":\"c\"}");
+            for (Sample sample : samples) {
+                put(service, sample.id(), png(sample.image(), 112));
+            }
+            put(service, "copy", TestImages.encode(TestImages.resized(samples.get(0).image(), 112), "jpeg"));
+            service.bean(org.springframework.jdbc.core.JdbcTemplate.class).update("UPDATE images SET phash = NULL");
+            assertThat(scan(service, "c", "{\"method\":\"hash\"}").get("images").asInt()).isZero();
+        }
+        try (RunningService restarted = RunningService.start(dataDir)) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (restarted.get("/api/v1/collections/c/images/copy").json().get("perceptualHash").isNull()) {
+                assertThat(System.nanoTime()).as("hashed in the background within 60 s").isLessThan(deadline);
+            }
+            JsonNode byHash = scan(restarted, "c", "{\"method\":\"hash\"}");
+            assertThat(byHash.get("images").asInt()).isEqualTo(4);
+            assertThat(groups(byHash)).isEqualTo(Set.of(Set.of(samples.get(0).id(), "copy")));
+        }
+    }
+
     /**
      * An exact index over 6,000 128-d vectors makes every neighbour search a pass over all of them: seconds of
      * work, long enough to follow, cancel and cut short.

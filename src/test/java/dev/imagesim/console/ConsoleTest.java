@@ -143,6 +143,33 @@ class ConsoleTest {
     }
 
     @Test
+    void aDuplicateScanShowsTheGroupOfCopiesWithThumbnails() throws Exception {
+        assertThat(service.postJson("/api/v1/collections", "{\"name\":\"copies\"}").status()).isEqualTo(201);
+        for (Sample sample : samples.subList(0, 6)) {
+            assertThat(service.multipart("PUT", "/api/v1/collections/copies/images/" + sample.id(), new Multipart()
+                    .image("image", TestImages.encode(sample.image(), "png"))).status()).isEqualTo(201);
+        }
+        assertThat(service.multipart("PUT", "/api/v1/collections/copies/images/copy", new Multipart()
+                .image("image", TestImages.encode(samples.get(2).image(), "png"))).status()).isEqualTo(201);
+        open("#/duplicates/copies");
+        browser.waiting(20).until(d -> !d.findElements(By.id("scan-start")).isEmpty());
+        new org.openqa.selenium.support.ui.Select(browser.driver.findElement(By.id("scan-method")))
+                .selectByValue("hash");
+        browser.driver.findElement(By.id("scan-start")).click();
+        browser.waiting(30).until(d -> !d.findElements(By.cssSelector("#groups .group")).isEmpty());
+        List<String> members = browser.driver.findElements(By.cssSelector("#groups .group [data-id]")).stream()
+                .map(tile -> tile.getAttribute("data-id")).toList();
+        assertThat(members).containsExactlyInAnyOrder(samples.get(2).id(), "copy");
+        assertThat(browser.driver.findElement(By.id("scan-status")).getText()).contains("succeeded", "1 groups");
+        browser.waiting(20).until(d -> Boolean.TRUE.equals(browser.script(
+                "return [...document.querySelectorAll('#groups img')].every(i => i.complete && i.naturalWidth > 0)")));
+        browser.screenshot("duplicates");
+        assertThat(browser.consoleErrors()).as("only the 404 of the collection never scanned before, which the "
+                + "browser logs whatever the page does with it").allMatch(error -> error.contains("/duplicates?")
+                && error.contains("404"));
+    }
+
+    @Test
     void everyViewRendersWithoutConsoleErrors() throws Exception {
         for (String view : List.of("collections", "collections/fashion", "models", "training")) {
             open("#/" + view);
