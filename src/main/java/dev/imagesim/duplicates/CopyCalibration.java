@@ -28,7 +28,7 @@ import dev.imagesim.index.Neighbor;
  * Sets the {@code embedding} method's default threshold for one collection from its own images, because the
  * distance that makes two images copies depends on the model and the data, and is far tighter than the
  * verification threshold (tuned for "same class"). A fixed sample of up to {@value #SAMPLE} stored originals
- * (the same ids each time) is copied by every edit of {@link CopyTransforms}; each copy's distance to its
+ * (the same ids each time) is copied by every edit of {@link CopyEdits#standard}; each copy's distance to its
  * original's stored vector is a true pair, its distance to the nearest other stored image a false one. The
  * threshold is the one of best F1 over those pairs, moved halfway to the next false pair above it so that
  * copies a little further off still count. A collection that already holds copies of a sampled image makes
@@ -96,7 +96,7 @@ class CopyCalibration {
             }
             ImageRecord original = catalog.image(collection.name(), id);
             BufferedImage image = decoder.decode(catalog.content(original)).image();
-            List<BufferedImage> copies = CopyTransforms.of(image);
+            List<BufferedImage> copies = CopyEdits.standard(image);
             for (int from = 0; from < copies.size(); from += BATCH) {
                 for (float[] copy : model.embed(copies.subList(from, Math.min(copies.size(), from + BATCH)))) {
                     truePairs.add((double) collection.distance().between(copy, original.vector()));

@@ -5,6 +5,7 @@ import dev.imagesim.training.TrainingRequest.Objective;
 import dev.imagesim.training.objective.AutoencoderObjective;
 import dev.imagesim.training.objective.CenterLossObjective;
 import dev.imagesim.training.objective.ContrastiveObjective;
+import dev.imagesim.training.objective.SelfSupervisedObjective;
 import dev.imagesim.training.objective.SoftmaxObjective;
 import dev.imagesim.training.objective.TripletObjective;
 
@@ -28,6 +29,7 @@ final class ObjectiveFactory {
             case AUTOENCODER -> new AutoencoderObjective(convolutional, channels, size, null, 0);
             case DENOISING_AUTOENCODER -> new AutoencoderObjective(convolutional, channels, size, o.noise(),
                     o.noiseLevel().floatValue());
+            case SELF_SUPERVISED -> new SelfSupervisedObjective(o.temperature().floatValue());
         };
     }
 }

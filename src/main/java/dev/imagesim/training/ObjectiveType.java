@@ -9,7 +9,8 @@ public enum ObjectiveType {
     @JsonProperty("triplet") TRIPLET(true),
     @JsonProperty("center") CENTER(true),
     @JsonProperty("autoencoder") AUTOENCODER(false),
-    @JsonProperty("denoising-autoencoder") DENOISING_AUTOENCODER(false);
+    @JsonProperty("denoising-autoencoder") DENOISING_AUTOENCODER(false),
+    @JsonProperty("self-supervised") SELF_SUPERVISED(false);
 
     private final boolean labelled;
 

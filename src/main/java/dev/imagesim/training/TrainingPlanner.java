@@ -107,7 +107,8 @@ public class TrainingPlanner {
                     "device gpu was requested but the engine sees no GPU (use auto or cpu, or the cuda build)");
         }
         // on by default: every objective ranked unseen classes better with it (docs/benchmarks.md)
-        Augmentation augmentation = request.augmentation() == null ? Augmentation.DEFAULT : request.augmentation();
+        Augmentation augmentation = request.augmentation() != null ? request.augmentation()
+                : type == ObjectiveType.SELF_SUPERVISED ? Augmentation.COPIES : Augmentation.DEFAULT;
         require(augmentation.cropPadding() >= 0 && augmentation.cropPadding() <= inputSize / 4,
                 "augmentation.cropPadding must be in [0, inputSize/4]");
         String modelId = request.modelId() != null ? request.modelId() : defaultModel;
@@ -140,16 +141,19 @@ public class TrainingPlanner {
         double noiseLevel = in.noiseLevel() == null ? 0.3 : in.noiseLevel();
         require(noiseLevel > 0 && noiseLevel < 1 || type != ObjectiveType.DENOISING_AUTOENCODER,
                 "objective.noiseLevel must be in (0, 1)");
+        double temperature = in.temperature() == null ? 0.1 : in.temperature();
+        require(temperature > 0 && temperature <= 1, "objective.temperature must be in (0, 1]");
         return switch (type) {
             // plain distances: on squared ones the gradient vanishes as embeddings draw together, so a job that
             // drifts towards collapse stays there (docs/benchmarks.md)
             case TRIPLET -> new Objective(type, margin, in.miner() == null ? TripletMiner.BATCH_HARD : in.miner(),
-                    in.squared() != null && in.squared(), null, null, null, null);
-            case CONTRASTIVE -> new Objective(type, margin, null, null, null, null, null, null);
-            case CENTER -> new Objective(type, null, null, null, lambda, alpha, null, null);
+                    in.squared() != null && in.squared(), null, null, null, null, null);
+            case CONTRASTIVE -> new Objective(type, margin, null, null, null, null, null, null, null);
+            case CENTER -> new Objective(type, null, null, null, lambda, alpha, null, null, null);
             case DENOISING_AUTOENCODER -> new Objective(type, null, null, null, null, null,
-                    in.noise() == null ? Noise.GAUSSIAN : in.noise(), noiseLevel);
-            case SOFTMAX, AUTOENCODER -> new Objective(type, null, null, null, null, null, null, null);
+                    in.noise() == null ? Noise.GAUSSIAN : in.noise(), noiseLevel, null);
+            case SELF_SUPERVISED -> new Objective(type, null, null, null, null, null, null, null, temperature);
+            case SOFTMAX, AUTOENCODER -> new Objective(type, null, null, null, null, null, null, null, null);
         };
     }
 

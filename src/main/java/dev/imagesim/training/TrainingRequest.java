@@ -28,8 +28,9 @@ import dev.imagesim.training.objective.TripletMiner;
  * @param schedule     how the rate changes: cosine decay to zero over the job (default) or constant
  * @param device       auto, cpu or gpu (default auto)
  * @param seed         seed of initialisation, sampling, splits and augmentation (default 42)
- * @param augmentation random flip / shift of training images (default: flip, shift by up to 2 pixels;
- *                     {@code {"flip":false,"cropPadding":0}} for none)
+ * @param augmentation random flip / shift of training images, and copy edits (default: flip, shift by up to 2
+ *                     pixels, copy edits for self-supervised jobs only; {@code {"flip":false,"cropPadding":0}}
+ *                     for none)
  * @param modelId      id for the produced model (default derived from the job)
  * @param description  description for the produced model
  */
@@ -78,7 +79,8 @@ public record TrainingRequest(
     }
 
     /**
-     * @param type       softmax, contrastive, triplet, center, autoencoder or denoising-autoencoder
+     * @param type       softmax, contrastive, triplet, center, autoencoder, denoising-autoencoder or
+     *                   self-supervised (no labels: two copy-edited views of each image, NT-Xent loss)
      * @param margin     α of the contrastive (default 0.5) and triplet (default 0.2) losses
      * @param miner      triplet mining: batch-hard (default), semi-hard or batch-all
      * @param squared    triplet loss on squared distances, or plain ones (default false)
@@ -86,6 +88,7 @@ public record TrainingRequest(
      * @param alpha      centre update rate α of the center loss (default 0.5)
      * @param noise      denoising corruption: gaussian (default) or masking
      * @param noiseLevel standard deviation (gaussian) or drop probability (masking), default 0.3
+     * @param temperature τ of the self-supervised NT-Xent loss, in (0, 1], default 0.1
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Objective(
@@ -96,7 +99,8 @@ public record TrainingRequest(
             Double lambda,
             Double alpha,
             Noise noise,
-            Double noiseLevel) {
+            Double noiseLevel,
+            @Schema(example = "0.1") Double temperature) {
     }
 
     /**

@@ -100,9 +100,11 @@ final class TrainingRun {
             throw new TrainingFailure("the training split holds " + split.train().length + " images; at least 2 are needed");
         }
         Objective objective = ObjectiveFactory.create(request, dataset.classes().size());
+        int batchSize = request.batch().p() * request.batch().k();
         BatchSampler sampler = objective.usesLabels()
                 ? BatchSampler.pk(dataset, split.train(), request.batch().p(), request.batch().k(), seed)
-                : BatchSampler.shuffled(split.train(), request.batch().p() * request.batch().k(), seed);
+                : objective.views() > 1 ? BatchSampler.views(split.train(), batchSize, objective.views(), seed)
+                : BatchSampler.shuffled(split.train(), batchSize, seed);
         if (objective.usesLabels() && distinctLabels(split.train()) < 2) {
             throw new TrainingFailure("a " + request.objective().type().wireName()
                     + " objective needs at least two training classes");

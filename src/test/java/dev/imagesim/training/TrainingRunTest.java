@@ -58,7 +58,7 @@ class TrainingRunTest {
     static DjlRuntime runtime;
     static ImageDataset dataset;
     private static final TrainingRequest.Objective TRIPLET = new TrainingRequest.Objective(ObjectiveType.TRIPLET, 0.2,
-            TripletMiner.BATCH_HARD, true, null, null, null, null);
+            TripletMiner.BATCH_HARD, true, null, null, null, null, null);
 
     static JsonMapper json = JsonMapper.builder().build();
 
@@ -92,6 +92,20 @@ class TrainingRunTest {
     }
 
     @Test
+    void selfSupervisedTrainingLearnsToPairTheTwoCopiesOfEachImage() throws IOException {
+        TrainingRequest.Objective selfSupervised = new TrainingRequest.Objective(ObjectiveType.SELF_SUPERVISED, null,
+                null, null, null, null, null, null, 0.1);
+        TrainingRun.Result result = run(selfSupervised, 2e-3, 4, work.resolve("self-supervised"),
+                Augmentation.COPIES);
+        EpochReport first = result.reports().get(0);
+        EpochReport last = result.reports().get(result.reports().size() - 1);
+        System.out.printf("self-supervised loss %.3f -> %.3f, views not nearest their twin %.3f -> %.3f%n",
+                first.loss(), last.loss(), first.activeFraction(), last.activeFraction());
+        assertThat(last.loss()).isLessThan(first.loss() * 0.8);
+        assertThat(last.activeFraction()).isLessThan(first.activeFraction());
+    }
+
+    @Test
     void theResultIsTheNetworkOfTheEpochSelectedOnValidation() throws IOException {
         TrainingRun.Result result = run(TRIPLET, 2e-3, 3, work.resolve("selected"));
         EpochReport selected = EpochReport.selected(result.reports()).orElseThrow();
@@ -117,7 +131,7 @@ class TrainingRunTest {
         Files.write(parentDir.resolve(ModelLoader.PARAMS_FILE), parentRun.weights());
         ModelBundle parent = new ModelBundle(parentDir, manifest().installed(ModelLoader.PARAMS_FILE, Instant.now()));
 
-        TrainingRun.Result child = run(TRIPLET, 2e-3, 1, work.resolve("child"), parent, 2);
+        TrainingRun.Result child = run(TRIPLET, 2e-3, 1, work.resolve("child"), parent, 2, Augmentation.NONE);
 
         SequentialBlock before = network(parentRun.weights());
         SequentialBlock after = network(child.weights());
@@ -165,16 +179,21 @@ class TrainingRunTest {
 
     private TrainingRun.Result run(TrainingRequest.Objective objective, double learningRate, int epochs, Path directory)
             throws IOException {
-        return run(objective, learningRate, epochs, directory, null, 0);
+        return run(objective, learningRate, epochs, directory, null, 0, Augmentation.NONE);
     }
 
     private TrainingRun.Result run(TrainingRequest.Objective objective, double learningRate, int epochs, Path directory,
-            ModelBundle parent, int freeze) throws IOException {
+            Augmentation augmentation) throws IOException {
+        return run(objective, learningRate, epochs, directory, null, 0, augmentation);
+    }
+
+    private TrainingRun.Result run(TrainingRequest.Objective objective, double learningRate, int epochs, Path directory,
+            ModelBundle parent, int freeze, Augmentation augmentation) throws IOException {
         TrainingRequest request = new TrainingRequest(
                 new DatasetSpec(DatasetType.IDX, "train", null, HELD_OUT, 0.1, null),
                 new TrainingRequest.Trunk(Architecture.CNN, parent == null ? null : parent.id(), freeze, 1.0, 32, 1),
                 objective, 64, epochs, null, new TrainingRequest.Batch(7, 8), learningRate, LearningRateSchedule.COSINE,
-                TrainingDevice.CPU, 42L, Augmentation.NONE, "test-model", null);
+                TrainingDevice.CPU, 42L, augmentation, "test-model", null);
         TrainingRun run = new TrainingRun(new TrainingPlan(request, manifest(), parent), dataset,
                 new TrainingProperties(4, 100, 512, 2000, 0.01), directory, json,
                 runtime.engine().getEngineName(), new ModelLoader(runtime));

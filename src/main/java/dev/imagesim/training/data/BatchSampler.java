@@ -75,6 +75,33 @@ public interface BatchSampler {
         };
     }
 
+    /**
+     * Shuffled batches of {@code batchSize / views} images, each image repeated {@code views} times: its
+     * first views, then its second ones in the same order, and so on (augmentation makes them differ).
+     */
+    static BatchSampler views(int[] train, int batchSize, int views, long seed) {
+        BatchSampler images = shuffled(train, Math.max(1, batchSize / views), seed);
+        return new BatchSampler() {
+            @Override
+            public List<int[]> epoch(int epoch) {
+                List<int[]> out = new ArrayList<>();
+                for (int[] batch : images.epoch(epoch)) {
+                    int[] repeated = new int[batch.length * views];
+                    for (int view = 0; view < views; view++) {
+                        System.arraycopy(batch, 0, repeated, view * batch.length, batch.length);
+                    }
+                    out.add(repeated);
+                }
+                return out;
+            }
+
+            @Override
+            public int batchesPerEpoch() {
+                return images.batchesPerEpoch();
+            }
+        };
+    }
+
     private static Map<Integer, int[]> groupByClass(ImageDataset dataset, int[] indices) {
         Map<Integer, List<Integer>> lists = new LinkedHashMap<>();
         for (int index : indices) {

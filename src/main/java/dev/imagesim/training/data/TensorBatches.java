@@ -38,8 +38,9 @@ public final class TensorBatches {
         int length = imageLength();
         float[] out = new float[indices.length * length];
         IntStream.range(0, indices.length).parallel().forEach(i -> {
-            float[] tensor = preprocessor.toTensor(dataset.image(indices[i]));
-            augmentation.apply(tensor, channels, size, new SplittableRandom(seed * 31 + i));
+            SplittableRandom random = new SplittableRandom(seed * 31 + i);
+            float[] tensor = preprocessor.toTensor(augmentation.edit(dataset.image(indices[i]), random));
+            augmentation.apply(tensor, channels, size, random);
             System.arraycopy(tensor, 0, out, i * length, length);
         });
         return out;

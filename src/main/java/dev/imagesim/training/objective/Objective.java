@@ -24,6 +24,14 @@ public interface Objective {
         return true;
     }
 
+    /**
+     * Augmented views of each image a batch holds, 1 by default; with 2, a batch of 2N holds N images, their
+     * first views then their second ones in the same order.
+     */
+    default int views() {
+        return 1;
+    }
+
     /** The network input made from a batch of clean images; a denoising autoencoder corrupts it. */
     default NDArray corrupt(NDArray clean) {
         return clean;

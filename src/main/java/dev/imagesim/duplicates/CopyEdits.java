@@ -8,6 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.SplittableRandom;
 
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
@@ -17,17 +18,18 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /**
  * What the service counts as a copy of an image, as the edits that make one: a JPEG re-encode at low quality,
- * a downscale, a small crop, a brightness and contrast change, and a downscale with a re-encode together
- * (the edits imagededup and copy-detection benchmarks apply). {@link CopyCalibration} makes these of a
- * collection's own images to set the {@code embedding} threshold.
+ * a downscale, a small crop, a brightness and contrast change, and combinations (the edits imagededup and
+ * copy-detection benchmarks apply). {@link CopyCalibration} makes the {@link #standard} set of a collection's
+ * own images to set the {@code embedding} threshold; self-supervised training draws {@link #random} ones so
+ * that a network learns to see through them.
  */
-final class CopyTransforms {
+public final class CopyEdits {
 
-    private CopyTransforms() {
+    private CopyEdits() {
     }
 
-    /** The copies of {@code image}, one per edit. */
-    static List<BufferedImage> of(BufferedImage image) {
+    /** The standard copies of {@code image}, one per edit. */
+    static List<BufferedImage> standard(BufferedImage image) {
         BufferedImage rgb = rgb(image);
         return List.of(
                 jpeg(rgb, 0.5f),
@@ -35,6 +37,35 @@ final class CopyTransforms {
                 cropped(rgb, 0.06),
                 new RescaleOp(1.15f, 12f, null).filter(rgb, null),
                 jpeg(scaled(rgb, 0.75), 0.7f));
+    }
+
+    /**
+     * A copy made by a random mix of the edits, each applied with probability ½ at a random strength: a crop
+     * of up to 10% off each side, a downscale to 50–100%, brightness ×0.8–1.25 and −20…+20, and a JPEG
+     * re-encode at quality 0.3–0.9. The result keeps the image's colour model (RGB) and may be smaller.
+     */
+    public static BufferedImage random(BufferedImage image, SplittableRandom random) {
+        BufferedImage copy = rgb(image);
+        if (random.nextBoolean()) {
+            int width = copy.getWidth();
+            int height = copy.getHeight();
+            int left = (int) (width * random.nextDouble(0.1));
+            int top = (int) (height * random.nextDouble(0.1));
+            int right = (int) (width * random.nextDouble(0.1));
+            int bottom = (int) (height * random.nextDouble(0.1));
+            copy = rgb(copy.getSubimage(left, top, width - left - right, height - top - bottom));
+        }
+        if (random.nextBoolean()) {
+            copy = scaled(copy, random.nextDouble(0.5, 1.0));
+        }
+        if (random.nextBoolean()) {
+            copy = new RescaleOp((float) Math.exp(random.nextDouble(-0.22, 0.22)),
+                    (float) random.nextDouble(-20, 20), null).filter(copy, null);
+        }
+        if (random.nextBoolean()) {
+            copy = jpeg(copy, (float) random.nextDouble(0.3, 0.9));
+        }
+        return copy;
     }
 
     private static BufferedImage rgb(BufferedImage image) {
