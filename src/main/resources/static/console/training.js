@@ -10,6 +10,8 @@ const PRESETS = {
   'Center loss + softmax': { objective: { type: 'center' } },
   'Softmax baseline': { objective: { type: 'softmax' } },
   'Denoising autoencoder (no labels)': { objective: { type: 'denoising-autoencoder' } },
+  'Self-supervised: copies (no labels; for duplicates)': { objective: { type: 'self-supervised' },
+    batch: { p: 16, k: 16 } },
 };
 const BASE = {
   dataset: { type: 'idx', path: 'fashion-mnist', heldOutClasses: ['6', '7', '8', '9'] },

@@ -53,6 +53,18 @@ public final class TestImages {
         return out;
     }
 
+    /**
+     * {@code image} drawn into an RGB image of its size, moved right and down by {@code pixels} (black comes in);
+     * 0 gives a plain RGB copy.
+     */
+    public static BufferedImage shifted(BufferedImage image, int pixels) {
+        BufferedImage out = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D graphics = out.createGraphics();
+        graphics.drawImage(image, pixels, pixels, null);
+        graphics.dispose();
+        return out;
+    }
+
     public static byte[] encode(BufferedImage image, String format) {
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();

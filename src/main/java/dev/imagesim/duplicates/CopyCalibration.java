@@ -29,10 +29,13 @@ import dev.imagesim.index.Neighbor;
  * distance that makes two images copies depends on the model and the data, and is far tighter than the
  * verification threshold (tuned for "same class"). A fixed sample of up to {@value #SAMPLE} stored originals
  * (the same ids each time) is copied by every edit of {@link CopyEdits#standard}; each copy's distance to its
- * original's stored vector is a true pair, its distance to the nearest other stored image a false one. The
- * threshold is the one of best F1 over those pairs, moved halfway to the next false pair above it so that
- * copies a little further off still count. A collection that already holds copies of a sampled image makes
- * that copy a false pair and pulls the threshold down a little. Calibrations are kept per collection and
+ * original's stored vector is a true pair; its distance to the nearest other stored image is a false one,
+ * and so is the sampled original's own (the pair a check of an image without copies would make wrongly first).
+ * The threshold is the largest true-pair distance of best F1 over those pairs. A collection that already holds
+ * copies of a sampled image makes the nearest of them a false pair; as those lie closer than most true pairs,
+ * they add to every candidate's false pairs alike and move the choice little. Counting every neighbour within
+ * reach instead makes such copies outnumber the strangers and drags the threshold far down (measured:
+ * {@code docs/benchmarks.md}). Calibrations are kept per collection and
  * model until a scan makes a new one.
  */
 @Component
@@ -67,7 +70,7 @@ class CopyCalibration {
 
     /** The collection's calibrated threshold: the one kept for its model, else a new calibration. */
     CopyThreshold threshold(String collectionName) {
-        Collection collection = catalog.collection(collectionName);
+        Collection collection = catalog.searchTarget(collectionName).collection();
         CopyThreshold kept = calibrated.get(key(collection));
         return kept != null ? kept : calibrate(collectionName, () -> false);
     }
@@ -95,19 +98,25 @@ class CopyCalibration {
                 throw new CancellationException("cancelled");
             }
             ImageRecord original = catalog.image(collection.name(), id);
+            nearestOther(id, target.index().search(original.vector(), 2, ef), falsePairs);
             BufferedImage image = decoder.decode(catalog.content(original)).image();
             List<BufferedImage> copies = CopyEdits.standard(image);
             for (int from = 0; from < copies.size(); from += BATCH) {
                 for (float[] copy : model.embed(copies.subList(from, Math.min(copies.size(), from + BATCH)))) {
                     truePairs.add((double) collection.distance().between(copy, original.vector()));
-                    target.index().search(copy, 2, ef).stream().filter(n -> !n.id().equals(id)).findFirst()
-                            .map(Neighbor::distance).ifPresent(distance -> falsePairs.add((double) distance));
+                    nearestOther(id, target.index().search(copy, 2, ef), falsePairs);
                 }
             }
         }
         CopyThreshold threshold = best(truePairs, falsePairs, sample.size());
         calibrated.put(key(collection), threshold);
         return threshold;
+    }
+
+    /** Adds the distance of the nearest neighbour other than {@code id}: the first pair a check makes wrongly. */
+    private static void nearestOther(String id, List<Neighbor> neighbours, List<Double> falsePairs) {
+        neighbours.stream().filter(n -> !n.id().equals(id)).findFirst()
+                .ifPresent(n -> falsePairs.add((double) n.distance()));
     }
 
     /** Up to {@value #SAMPLE} ids of stored images with originals, the lowest by {@link SampleRank}. */
@@ -123,21 +132,19 @@ class CopyCalibration {
         return lowest.stream().sorted().toList();
     }
 
-    /** The threshold of best F1 between true and false pairs, halfway to the next false pair above it. */
+    /** The largest true-pair distance of best F1 between true and false pairs. */
     static CopyThreshold best(List<Double> truePairs, List<Double> falsePairs, int originals) {
         double[] positives = truePairs.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         double[] negatives = falsePairs.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         double bestF1 = -1;
-        double chosen = 0;
+        double threshold = 0;
         for (int i = 0; i < positives.length; i++) {
             double f1 = f1(i + 1, atMost(negatives, positives[i]), positives.length);
-            if (f1 > bestF1) {
+            if (f1 >= bestF1) {
                 bestF1 = f1;
-                chosen = positives[i];
+                threshold = positives[i];
             }
         }
-        int nextFalse = atMost(negatives, chosen);
-        double threshold = nextFalse < negatives.length ? (chosen + negatives[nextFalse]) / 2 : chosen;
         int accepted = atMost(positives, threshold);
         int wrong = atMost(negatives, threshold);
         return new CopyThreshold(threshold, originals, positives.length,
@@ -161,6 +168,7 @@ class CopyCalibration {
         return found;
     }
 
+    /** The key of a collection as its search target holds it (the catalog's row may round createdAt). */
     private static Key key(Collection collection) {
         return new Key(collection.name(), collection.createdAt(), collection.modelId());
     }

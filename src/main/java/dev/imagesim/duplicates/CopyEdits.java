@@ -40,9 +40,10 @@ public final class CopyEdits {
     }
 
     /**
-     * A copy made by a random mix of the edits, each applied with probability ½ at a random strength: a crop
-     * of up to 10% off each side, a downscale to 50–100%, brightness ×0.8–1.25 and −20…+20, and a JPEG
-     * re-encode at quality 0.3–0.9. The result keeps the image's colour model (RGB) and may be smaller.
+     * A copy made by a random mix of the edits at random strengths: a crop of up to 10% off each side and a
+     * downscale to 50–100% (each with probability ½), a brightness and contrast change (×0.75–1.33, −30…+30;
+     * probability 0.8: light is what changes most between copies) and a JPEG re-encode at quality 0.3–0.9
+     * (probability ½). The result is RGB and may be smaller.
      */
     public static BufferedImage random(BufferedImage image, SplittableRandom random) {
         BufferedImage copy = rgb(image);
@@ -58,9 +59,9 @@ public final class CopyEdits {
         if (random.nextBoolean()) {
             copy = scaled(copy, random.nextDouble(0.5, 1.0));
         }
-        if (random.nextBoolean()) {
-            copy = new RescaleOp((float) Math.exp(random.nextDouble(-0.22, 0.22)),
-                    (float) random.nextDouble(-20, 20), null).filter(copy, null);
+        if (random.nextDouble() < 0.8) {
+            copy = new RescaleOp((float) Math.exp(random.nextDouble(-0.29, 0.29)),
+                    (float) random.nextDouble(-30, 30), null).filter(copy, null);
         }
         if (random.nextBoolean()) {
             copy = jpeg(copy, (float) random.nextDouble(0.3, 0.9));

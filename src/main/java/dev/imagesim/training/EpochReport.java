@@ -17,6 +17,7 @@ import dev.imagesim.model.RetrievalMetrics;
  * @param evaluationSeconds wall time of the epoch's evaluation
  * @param selectionScore    what the job selects its model by: the mean MAP@R of {@code seenClasses} and
  *                          {@code heldOutClasses} (either alone where the other is missing), null with neither
+ *                          and for a self-supervised job (it keeps its last epoch)
  */
 public record EpochReport(int epoch, double loss, Double activeFraction, RetrievalMetrics seenClasses,
         RetrievalMetrics heldOutClasses, double seconds, double evaluationSeconds, Double selectionScore) {
@@ -28,7 +29,17 @@ public record EpochReport(int epoch, double loss, Double activeFraction, Retriev
 
     /** This report with the epoch's evaluation, scored for model selection. */
     EpochReport evaluated(RetrievalMetrics seen, RetrievalMetrics heldOut, double evaluationSeconds) {
-        Double score = seen == null && heldOut == null ? null
+        return evaluated(seen, heldOut, evaluationSeconds, true);
+    }
+
+    /**
+     * This report with the epoch's evaluation, scored for model selection unless {@code byClasses} is false:
+     * an objective that does not learn classes (self-supervised) is not judged by class retrieval, and its job
+     * keeps its last epoch.
+     */
+    EpochReport evaluated(RetrievalMetrics seen, RetrievalMetrics heldOut, double evaluationSeconds,
+            boolean byClasses) {
+        Double score = !byClasses || seen == null && heldOut == null ? null
                 : seen == null ? heldOut.mapAtR()
                 : heldOut == null ? seen.mapAtR()
                 : (seen.mapAtR() + heldOut.mapAtR()) / 2;

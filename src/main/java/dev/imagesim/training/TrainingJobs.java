@@ -210,7 +210,8 @@ public class TrainingJobs implements DisposableBean {
         Path work = workRoot.resolve(job.id());
         try {
             TrainingPlan plan = planner.plan(job.request(), job.modelId());
-            ImageDataset dataset = datasets.load(plan.request().dataset());
+            ImageDataset dataset = datasets.load(plan.request().dataset(),
+                    plan.request().objective().type().labelled());
             TrainingRun.Result result = new TrainingRun(plan, dataset, properties, work, json, engineName, loader)
                     .run(listener(entry), entry.cancel::get);
             ModelManifest manifest = plan.manifest().withTrainingResult(result.evaluation(),

@@ -177,10 +177,12 @@ final class TrainingRun {
                     embedder.weightsChanged();
                     RetrievalMetrics seen = retrieval(embedder, validation);
                     RetrievalMetrics unseen = retrieval(embedder, heldOut);
-                    if (improves(reports, trained.evaluated(seen, unseen, 0))) {
+                    boolean byClasses = objective.views() == 1 && dataset.classes().size() > 1;
+                    if (improves(reports, trained.evaluated(seen, unseen, 0, byClasses))) {
                         bestVerification = keep(embedding, torchscript, bestWeights, embedder, verificationImages);
                     }
-                    EpochReport report = trained.evaluated(seen, unseen, (System.nanoTime() - evaluationStarted) / 1e9);
+                    EpochReport report = trained.evaluated(seen, unseen, (System.nanoTime() - evaluationStarted) / 1e9,
+                            byClasses);
                     reports.add(report);
                     if (!torchscript) {
                         Checkpoint.write(workDirectory, json, network, epoch + 1,

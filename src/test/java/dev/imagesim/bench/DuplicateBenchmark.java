@@ -2,7 +2,6 @@ package dev.imagesim.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.awt.image.RescaleOp;
 import java.nio.file.Path;
@@ -34,7 +33,8 @@ import dev.imagesim.training.data.IdxDataset;
  * of best F1; then stores the copies too and scores whole-collection scans by pairs. Sizes:
  * {@code -Dimagesim.bench.stored}, {@code -Dimagesim.bench.copied}. With {@code -Dimagesim.bench.objective=}
  * (e.g. {@code self-supervised}) the collection's model is first trained by that objective on Fashion-MNIST's
- * train images ({@code -Dimagesim.bench.epochs}, default 3) instead of being the default model.
+ * train images ({@code -Dimagesim.bench.epochs}, default 3; {@code -Dimagesim.bench.learning-rate}, default
+ * the objective's) instead of being the default model.
  */
 @Tag("benchmark")
 class DuplicateBenchmark {
@@ -59,7 +59,7 @@ class DuplicateBenchmark {
         List<UnaryOperator<BufferedImage>> transforms = List.of(
                 image -> TestImages.resized(image, SIZE), // JPEG below
                 image -> TestImages.resized(image, 80),
-                DuplicateBenchmark::shifted,
+                image -> TestImages.shifted(image, 3),
                 image -> new RescaleOp(1.2f, 15f, null).filter(image, null));
         String objective = System.getProperty("imagesim.bench.objective");
         try (RunningService service = FashionMnistJobs.service(dataDir, FashionMnistJobs.directory())) {
@@ -70,6 +70,8 @@ class DuplicateBenchmark {
                         + FashionMnistJobs.directory().getFileName() + "\"},\"trunk\":{\"architecture\":\"cnn\","
                         + "\"inputSize\":32,\"channels\":1},\"objective\":{\"type\":\"" + objective + "\"},"
                         + "\"embeddingDim\":64,\"epochs\":" + Integer.getInteger("imagesim.bench.epochs", 3)
+                        + (System.getProperty("imagesim.bench.learning-rate") == null ? ""
+                        : ",\"learningRate\":" + System.getProperty("imagesim.bench.learning-rate"))
                         + ",\"batch\":{\"p\":16,\"k\":16},\"modelId\":\"copies\"}");
                 System.out.printf(Locale.ROOT, "%n%s model trained on Fashion-MNIST's train images in %.0f s: %s%n",
                         objective, (System.nanoTime() - start) / 1e9, job.get("epochs"));
@@ -261,13 +263,5 @@ class DuplicateBenchmark {
 
     private static BufferedImage original(IdxDataset test, int index) {
         return TestImages.resized(test.image(index), SIZE);
-    }
-
-    private static BufferedImage shifted(BufferedImage image) {
-        BufferedImage out = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_RGB);
-        Graphics2D graphics = out.createGraphics();
-        graphics.drawImage(image, 3, 3, null);
-        graphics.dispose();
-        return out;
     }
 }

@@ -2,7 +2,6 @@ package dev.imagesim.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.awt.image.RescaleOp;
 import java.nio.file.Path;
@@ -123,22 +122,8 @@ class DuplicateScanBenchmark {
         return switch (kind) {
             case 0 -> ImageIO.read(new java.io.ByteArrayInputStream(TestImages.encode(image, "jpeg")));
             case 1 -> TestImages.resized(image, 20);
-            case 2 -> {
-                BufferedImage out = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_RGB);
-                Graphics2D graphics = out.createGraphics();
-                graphics.drawImage(image, 1, 1, null);
-                graphics.dispose();
-                yield out;
-            }
-            default -> new RescaleOp(1.2f, 15f, null).filter(rgb(image), null);
+            case 2 -> TestImages.shifted(image, 1);
+            default -> new RescaleOp(1.2f, 15f, null).filter(TestImages.shifted(image, 0), null);
         };
-    }
-
-    private static BufferedImage rgb(BufferedImage image) {
-        BufferedImage out = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_RGB);
-        Graphics2D graphics = out.createGraphics();
-        graphics.drawImage(image, 0, 0, null);
-        graphics.dispose();
-        return out;
     }
 }

@@ -61,13 +61,17 @@ public class DatasetLoader {
         }
     }
 
-    public ImageDataset load(DatasetSpec spec) {
+    /**
+     * The dataset a spec names. {@code labelled}: whether the objective needs labels; without, a collection's
+     * images that have no label under the key count too, as one class of their own.
+     */
+    public ImageDataset load(DatasetSpec spec, boolean labelled) {
         check(spec);
         return switch (spec.type()) {
             case IDX -> IdxDataset.read(root.resolve(spec.path()));
             case IMAGEFOLDER -> folder(root.resolve(spec.path()), spec.path());
             case ZIP -> zip(root.resolve(spec.path()));
-            case COLLECTION -> collection(spec.path(), spec.labelKeyOrDefault());
+            case COLLECTION -> collection(spec.path(), spec.labelKeyOrDefault(), labelled);
         };
     }
 
@@ -124,11 +128,14 @@ public class DatasetLoader {
         return EncodedImageDataset.of(byClass, decoder);
     }
 
-    private ImageDataset collection(String name, String labelKey) {
+    private ImageDataset collection(String name, String labelKey, boolean labelled) {
         catalog.collection(name).requireModel();
         Map<String, List<EncodedImageDataset.Source>> byClass = new HashMap<>();
         for (StoredOriginal original : catalog.originals(name)) {
             String label = label(original.metadataJson(), labelKey);
+            if (label == null && !labelled) {
+                label = "";
+            }
             if (label != null) {
                 byClass.computeIfAbsent(label, c -> new ArrayList<>()).add(new StoredSource(original));
             }

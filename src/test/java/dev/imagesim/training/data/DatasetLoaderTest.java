@@ -49,7 +49,7 @@ class DatasetLoaderTest {
     @Test
     void readsAnImageFolderWithClassesInNameOrder() throws IOException {
         writeFolder(root.resolve("shapes"));
-        ImageDataset dataset = loader.load(spec(DatasetType.IMAGEFOLDER, "shapes"));
+        ImageDataset dataset = loader.load(spec(DatasetType.IMAGEFOLDER, "shapes"), true);
         assertThat(dataset.classes()).containsExactly("circles", "squares");
         assertThat(dataset.size()).isEqualTo(6);
         assertThat(dataset.label(0)).isZero();
@@ -59,17 +59,17 @@ class DatasetLoaderTest {
     @Test
     void readsIdxFilesFromADirectoryOrAnImagesFile() throws IOException {
         FashionMnistSubset.copyTrainingSet(root.resolve("fm"));
-        ImageDataset dataset = loader.load(spec(DatasetType.IDX, "fm"));
+        ImageDataset dataset = loader.load(spec(DatasetType.IDX, "fm"), true);
         assertThat(dataset.size()).isEqualTo(1000);
         assertThat(dataset.classes()).hasSize(10);
         assertThat(dataset.image(0).getWidth()).isEqualTo(28);
-        assertThat(loader.load(spec(DatasetType.IDX, "fm/train-images-idx3-ubyte.gz")).size()).isEqualTo(1000);
+        assertThat(loader.load(spec(DatasetType.IDX, "fm/train-images-idx3-ubyte.gz"), true).size()).isEqualTo(1000);
     }
 
     @Test
     void readsAZipLaidOutLikeAnImageFolder() throws IOException {
         Files.write(root.resolve("shapes.zip"), zip("circles/a.png", "circles/b.png", "squares/c.png"));
-        ImageDataset dataset = loader.load(spec(DatasetType.ZIP, "shapes.zip"));
+        ImageDataset dataset = loader.load(spec(DatasetType.ZIP, "shapes.zip"), true);
         assertThat(dataset.classes()).containsExactly("circles", "squares");
         assertThat(dataset.size()).isEqualTo(3);
     }
@@ -90,13 +90,13 @@ class DatasetLoaderTest {
         writeFolder(root.resolve("shapes"));
         writeFolder(outside);
         Files.createSymbolicLink(root.resolve("shapes/circles/escape.png"), outside.resolve("circles/0.png"));
-        assertCode(() -> loader.load(spec(DatasetType.IMAGEFOLDER, "shapes")), "dataset-path-outside-root");
+        assertCode(() -> loader.load(spec(DatasetType.IMAGEFOLDER, "shapes"), true), "dataset-path-outside-root");
     }
 
     @Test
     void refusesZipSlipEntriesAndZipBombs() throws IOException {
         Files.write(root.resolve("slip.zip"), zip("circles/a.png", "../../evil/b.png"));
-        assertCode(() -> loader.load(spec(DatasetType.ZIP, "slip.zip")), "zip-entry-unsafe");
+        assertCode(() -> loader.load(spec(DatasetType.ZIP, "slip.zip"), true), "zip-entry-unsafe");
 
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ZipOutputStream out = new ZipOutputStream(bytes)) {
@@ -107,7 +107,7 @@ class DatasetLoaderTest {
             }
         }
         Files.write(root.resolve("bomb.zip"), bytes.toByteArray());
-        assertCode(() -> loader.load(spec(DatasetType.ZIP, "bomb.zip")), "zip-too-large");
+        assertCode(() -> loader.load(spec(DatasetType.ZIP, "bomb.zip"), true), "zip-too-large");
     }
 
     private static DatasetSpec spec(DatasetType type, String path) {
