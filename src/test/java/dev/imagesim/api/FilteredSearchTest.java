@@ -119,11 +119,13 @@ class FilteredSearchTest {
                               {"id":"c","vector":[1,1]}]}""");
         }
         try (Connection db = TestDatabase.connect(dataDir); Statement sql = db.createStatement()) {
-            // back to schema version 3: undo V6, then V4 (V5 only filled V4's table)
+            // back to schema version 3: undo V7, V6, then V4 (V5 only filled V4's table)
+            sql.execute("DROP TABLE duplicate_groups");
+            sql.execute("DROP TABLE duplicate_scans");
             sql.execute("DROP INDEX images_by_blob");
             sql.execute("ALTER TABLE images DROP COLUMN phash");
             sql.execute("DROP TABLE image_labels");
-            sql.execute("DELETE FROM \"flyway_schema_history\" WHERE \"version\" IN ('4', '5', '6')");
+            sql.execute("DELETE FROM \"flyway_schema_history\" WHERE \"version\" IN ('4', '5', '6', '7')");
         }
         try (RunningService service = RunningService.start(dataDir)) {
             assertThat(ids(service.postJson("/api/v1/collections/v/search",
