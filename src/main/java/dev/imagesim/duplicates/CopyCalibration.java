@@ -1,6 +1,7 @@
 package dev.imagesim.duplicates;
 
 import java.awt.image.BufferedImage;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -35,17 +36,15 @@ import dev.imagesim.index.Neighbor;
  * copies of a sampled image makes the nearest of them a false pair; as those lie closer than most true pairs,
  * they add to every candidate's false pairs alike and move the choice little. Counting every neighbour within
  * reach instead makes such copies outnumber the strangers and drags the threshold far down (measured:
- * {@code docs/benchmarks.md}). Calibrations are kept per collection and
- * model until a scan makes a new one.
+ * {@code docs/benchmarks.md}). Calibrations are kept per collection and model until a scan makes a new one.
  */
 @Component
 class CopyCalibration {
 
     static final int SAMPLE = 100;
-    private static final int BATCH = 32;
     private static final long SEED = 0x5EEDC0DEL;
 
-    private record Key(String collection, java.time.Instant createdAt, String modelId) {
+    private record Key(String collection, Instant createdAt, String modelId) {
     }
 
     private final Catalog catalog;
@@ -100,12 +99,9 @@ class CopyCalibration {
             ImageRecord original = catalog.image(collection.name(), id);
             nearestOther(id, target.index().search(original.vector(), 2, ef), falsePairs);
             BufferedImage image = decoder.decode(catalog.content(original)).image();
-            List<BufferedImage> copies = CopyEdits.standard(image);
-            for (int from = 0; from < copies.size(); from += BATCH) {
-                for (float[] copy : model.embed(copies.subList(from, Math.min(copies.size(), from + BATCH)))) {
-                    truePairs.add((double) collection.distance().between(copy, original.vector()));
-                    nearestOther(id, target.index().search(copy, 2, ef), falsePairs);
-                }
+            for (float[] copy : model.embed(CopyEdits.standard(image))) {
+                truePairs.add((double) collection.distance().between(copy, original.vector()));
+                nearestOther(id, target.index().search(copy, 2, ef), falsePairs);
             }
         }
         CopyThreshold threshold = best(truePairs, falsePairs, sample.size());
