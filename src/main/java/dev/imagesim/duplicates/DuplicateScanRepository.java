@@ -1,10 +1,12 @@
 package dev.imagesim.duplicates;
 
+import static dev.imagesim.SqlValues.instant;
+import static dev.imagesim.SqlValues.message;
+import static dev.imagesim.SqlValues.timestamp;
+
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -48,7 +50,7 @@ class DuplicateScanRepository {
             jdbc.sql("INSERT INTO duplicate_scans (collection_name, scan_id, state, method, threshold, images, "
                             + "percent, queued_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
                     .params(scan.collection(), scan.id(), scan.state(), scan.method(), scan.threshold(), 0, 0.0,
-                            time(scan.queuedAt()))
+                            timestamp(scan.queuedAt()))
                     .update();
         });
     }
@@ -61,8 +63,8 @@ class DuplicateScanRepository {
                 .params(scan.state(), scan.threshold(),
                         scan.calibration() == null ? null : json.writeValueAsString(scan.calibration()),
                         scan.images(), scan.percent(), scan.etaSeconds(), scan.groupCount(), scan.duplicateCount(),
-                        truncate(scan.error()), time(scan.startedAt()), time(scan.finishedAt()), scan.collection(),
-                        scan.id())
+                        message(scan.error()), timestamp(scan.startedAt()), timestamp(scan.finishedAt()),
+                        scan.collection(), scan.id())
                 .update();
     }
 
@@ -101,7 +103,7 @@ class DuplicateScanRepository {
     int failUnfinished(Instant at, String why) {
         return jdbc.sql("UPDATE duplicate_scans SET state = 'failed', error = ?, eta_seconds = NULL, finished_at = ? "
                         + "WHERE state IN ('queued', 'running')")
-                .params(why, time(at)).update();
+                .params(why, timestamp(at)).update();
     }
 
     private DuplicateScanStatus map(ResultSet rs, int row) throws SQLException {
@@ -113,18 +115,5 @@ class DuplicateScanRepository {
                 rs.getObject("group_count", Integer.class), rs.getObject("duplicate_count", Integer.class),
                 rs.getString("error"), instant(rs, "queued_at"), instant(rs, "started_at"),
                 instant(rs, "finished_at"));
-    }
-
-    private static String truncate(String text) {
-        return text == null || text.length() <= 4000 ? text : text.substring(0, 3999) + "…";
-    }
-
-    private static Instant instant(ResultSet rs, String column) throws SQLException {
-        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
-        return value == null ? null : value.toInstant();
-    }
-
-    private static OffsetDateTime time(Instant instant) {
-        return instant == null ? null : OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
     }
 }

@@ -1,10 +1,12 @@
 package dev.imagesim.training;
 
+import static dev.imagesim.SqlValues.instant;
+import static dev.imagesim.SqlValues.message;
+import static dev.imagesim.SqlValues.timestamp;
+
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 
@@ -33,7 +35,7 @@ class TrainingJobRepository {
         jdbc.sql("INSERT INTO training_jobs (id, state, request, progress, epochs, model_id, error, created_at) "
                         + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
                 .params(job.id(), job.state().name(), json.writeValueAsString(job.request()), null,
-                        json.writeValueAsString(job.epochs()), job.modelId(), null, time(job.createdAt()))
+                        json.writeValueAsString(job.epochs()), job.modelId(), null, timestamp(job.createdAt()))
                 .update();
     }
 
@@ -41,8 +43,8 @@ class TrainingJobRepository {
         jdbc.sql("UPDATE training_jobs SET state = ?, progress = ?, epochs = ?, error = ?, started_at = ?, "
                         + "finished_at = ? WHERE id = ?")
                 .params(job.state().name(), job.progress() == null ? null : json.writeValueAsString(job.progress()),
-                        json.writeValueAsString(job.epochs()), truncate(job.error()), time(job.startedAt()),
-                        time(job.finishedAt()), job.id())
+                        json.writeValueAsString(job.epochs()), message(job.error()), timestamp(job.startedAt()),
+                        timestamp(job.finishedAt()), job.id())
                 .update();
     }
 
@@ -57,7 +59,7 @@ class TrainingJobRepository {
     /** Marks jobs left queued or running by a previous process as interrupted; returns how many. */
     int interruptUnfinished(Instant at) {
         return jdbc.sql("UPDATE training_jobs SET state = ?, finished_at = ? WHERE state IN (?, ?)")
-                .params(JobState.INTERRUPTED.name(), time(at), JobState.QUEUED.name(), JobState.RUNNING.name())
+                .params(JobState.INTERRUPTED.name(), timestamp(at), JobState.QUEUED.name(), JobState.RUNNING.name())
                 .update();
     }
 
@@ -68,18 +70,5 @@ class TrainingJobRepository {
                 progress == null ? null : json.readValue(progress, TrainingProgress.class),
                 json.readValue(rs.getString("epochs"), REPORTS), rs.getString("model_id"), rs.getString("error"),
                 instant(rs, "created_at"), instant(rs, "started_at"), instant(rs, "finished_at"));
-    }
-
-    private static Instant instant(ResultSet rs, String column) throws SQLException {
-        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
-        return value == null ? null : value.toInstant();
-    }
-
-    private static OffsetDateTime time(Instant instant) {
-        return instant == null ? null : OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
-    }
-
-    private static String truncate(String error) {
-        return error == null || error.length() <= 4000 ? error : error.substring(0, 3997) + "...";
     }
 }
