@@ -16,8 +16,8 @@ import dev.imagesim.model.RetrievalMetrics;
  * @param seconds           wall time of the epoch's training iterations
  * @param evaluationSeconds wall time of the epoch's evaluation
  * @param selectionScore    what the job selects its model by: the mean MAP@R of {@code seenClasses} and
- *                          {@code heldOutClasses} (either alone where the other is missing), null with neither
- *                          and for a self-supervised job (it keeps its last epoch)
+ *                          {@code heldOutClasses} (either alone where the other is missing), null with neither;
+ *                          minus the training loss for a self-supervised job (class retrieval does not judge it)
  */
 public record EpochReport(int epoch, double loss, Double activeFraction, RetrievalMetrics seenClasses,
         RetrievalMetrics heldOutClasses, double seconds, double evaluationSeconds, Double selectionScore) {
@@ -33,13 +33,15 @@ public record EpochReport(int epoch, double loss, Double activeFraction, Retriev
     }
 
     /**
-     * This report with the epoch's evaluation, scored for model selection unless {@code byClasses} is false:
-     * an objective that does not learn classes (self-supervised) is not judged by class retrieval, and its job
-     * keeps its last epoch.
+     * This report with the epoch's evaluation, scored for model selection: by class retrieval, or, when
+     * {@code byClasses} is false (an objective that does not learn classes: self-supervised, or any on a
+     * single class), by its training loss, lower being better. A self-supervised job can collapse in its later
+     * epochs (its loss climbing back towards log(2N−1)); the loss keeps such an epoch from being installed.
      */
     EpochReport evaluated(RetrievalMetrics seen, RetrievalMetrics heldOut, double evaluationSeconds,
             boolean byClasses) {
-        Double score = !byClasses || seen == null && heldOut == null ? null
+        Double score = !byClasses ? Double.valueOf(-loss)
+                : seen == null && heldOut == null ? null
                 : seen == null ? heldOut.mapAtR()
                 : heldOut == null ? seen.mapAtR()
                 : (seen.mapAtR() + heldOut.mapAtR()) / 2;

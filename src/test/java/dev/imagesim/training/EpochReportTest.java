@@ -36,6 +36,18 @@ class EpochReportTest {
     }
 
     @Test
+    void withoutClassesTheEpochOfLowestLossIsSelectedWhateverItsRetrieval() {
+        // a self-supervised run that collapsed in its third epoch: its loss climbed back, its retrieval did not
+        List<EpochReport> reports = List.of(unscored(1, 1.21, 0.78), unscored(2, 0.59, 0.80), unscored(3, 1.66, 0.90),
+                unscored(4, 4.27, 0.95));
+        assertThat(EpochReport.selected(reports)).get().extracting(EpochReport::epoch).isEqualTo(2);
+    }
+
+    private static EpochReport unscored(int epoch, double loss, double seenMapAtR) {
+        return EpochReport.trained(epoch, loss, null, 1).evaluated(metrics(seenMapAtR), null, 0.5, false);
+    }
+
+    @Test
     void withoutAnyScoreTheLastEpochIsSelected() {
         List<EpochReport> reports = List.of(epoch(1, null, null), epoch(2, null, null));
         assertThat(EpochReport.selected(reports)).get().extracting(EpochReport::epoch).isEqualTo(2);
