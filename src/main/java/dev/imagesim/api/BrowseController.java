@@ -1,7 +1,5 @@
 package dev.imagesim.api;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.List;
 
 import org.springframework.http.CacheControl;
@@ -20,7 +18,6 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 
 import tools.jackson.databind.json.JsonMapper;
 
-import dev.imagesim.ImagesimException;
 import dev.imagesim.browse.Projection;
 import dev.imagesim.browse.Projections;
 import dev.imagesim.browse.Thumbnail;
@@ -39,7 +36,6 @@ import dev.imagesim.catalog.ImageRecord;
 @Tag(name = "Browse", description = "Pages of images, originals, thumbnails and the embedding map")
 class BrowseController {
 
-    private static final int MAX_PAGE = 1000;
     /** Revalidate every time: an id's image can be replaced, and the ETag says whether it was. */
     private static final CacheControl REVALIDATE = CacheControl.noCache().cachePrivate();
 
@@ -67,12 +63,10 @@ class BrowseController {
     ImagePageResponse list(@PathVariable String collection,
             @Parameter(description = "images a page, 1-1000") @RequestParam(defaultValue = "50") int limit,
             @Parameter(description = "the `next` of the previous page") @RequestParam(required = false) String cursor) {
-        if (limit < 1 || limit > MAX_PAGE) {
-            throw ImagesimException.invalid("limit-out-of-range", "limit must be 1-" + MAX_PAGE + ", was " + limit);
-        }
-        ImagePage page = catalog.images(collection, cursor == null ? null : decode(cursor), limit);
+        Paging.requireLimit(limit);
+        ImagePage page = catalog.images(collection, cursor == null ? null : Paging.position(cursor), limit);
         return new ImagePageResponse(page.images().stream().map(r -> ImageResponse.of(r, json, false)).toList(),
-                page.next() == null ? null : encode(page.next()));
+                Paging.cursor(page.next()));
     }
 
     @GetMapping("/images/{id}/content")
@@ -118,17 +112,5 @@ class BrowseController {
             @RequestParam(required = false) String labelKey,
             @Parameter(description = "points at most, 1-20000") @RequestParam(defaultValue = "2000") int limit) {
         return projections.of(collection, labelKey, limit);
-    }
-
-    private static String encode(String id) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(id.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static String decode(String cursor) {
-        try {
-            return new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            throw ImagesimException.invalid("cursor-malformed", "cursor is not one this service gave out");
-        }
     }
 }

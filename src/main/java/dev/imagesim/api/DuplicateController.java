@@ -23,7 +23,6 @@ import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 
-import dev.imagesim.ImagesimException;
 import dev.imagesim.duplicates.DuplicateCheck;
 import dev.imagesim.duplicates.DuplicateCheckResult;
 import dev.imagesim.duplicates.DuplicateGroup;
@@ -46,8 +45,6 @@ class DuplicateController {
     /** The latest scan's status with a page of its groups; {@code next} is the cursor of the following page. */
     record ScanPage(@JsonUnwrapped DuplicateScanStatus scan, List<DuplicateGroup> groups, String next) {
     }
-
-    private static final int MAX_GROUPS = 1000;
 
     private final DuplicateCheck check;
     private final DuplicateScans scans;
@@ -96,11 +93,10 @@ class DuplicateController {
             @Parameter(description = "groups a page, 1-1000") @RequestParam(defaultValue = "100") int limit,
             @Parameter(description = "the `next` of the previous page") @RequestParam(required = false)
             String cursor) {
-        if (limit < 1 || limit > MAX_GROUPS) {
-            throw ImagesimException.invalid("limit-out-of-range", "limit must be 1-" + MAX_GROUPS + ", was " + limit);
-        }
-        DuplicateScans.Page page = scans.latest(collection, cursor == null ? 0 : rank(cursor), limit);
-        return new ScanPage(page.scan(), page.groups(), page.next() == null ? null : page.next().toString());
+        Paging.requireLimit(limit);
+        DuplicateScans.Page page = scans.latest(collection, cursor == null ? 0 : Paging.rank(cursor), limit);
+        return new ScanPage(page.scan(), page.groups(),
+                page.next() == null ? null : Paging.cursor(page.next().toString()));
     }
 
     @DeleteMapping(path = "/duplicates", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -110,18 +106,6 @@ class DuplicateController {
             `scan-finished` when it has ended, 404 `scan-not-found` when there is none.""")
     ResponseEntity<DuplicateScanStatus> cancelScan(@PathVariable String collection) {
         return ResponseEntity.accepted().body(scans.cancel(collection));
-    }
-
-    private static int rank(String cursor) {
-        try {
-            int rank = Integer.parseInt(cursor);
-            if (rank >= 0) {
-                return rank;
-            }
-        } catch (NumberFormatException e) {
-            // falls through to the refusal below
-        }
-        throw ImagesimException.invalid("cursor-malformed", "cursor is not one this service gave out");
     }
 
     @PostMapping(path = "/duplicates:check", consumes = MediaType.MULTIPART_FORM_DATA_VALUE,

@@ -43,7 +43,7 @@ class SearchController {
             @RequestParam(required = false) Double duplicateThreshold) {
         return search.byImage(collection, parts.bytes(image), k, ef,
                 parts.filter(filter == null || filter.isBlank() ? null : parts.object(filter, "filter")),
-                Boolean.TRUE.equals(collapseDuplicates) ? new CollapseDuplicates(duplicateThreshold) : null);
+                CollapseDuplicates.of(collapseDuplicates, duplicateThreshold));
     }
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
@@ -64,8 +64,9 @@ class SearchController {
         Integer kk = request.k() != null ? request.k() : k;
         Integer efOrNull = request.ef() != null ? request.ef() : ef;
         var filter = parts.filter(request.filter());
+        var collapse = CollapseDuplicates.of(request.collapseDuplicates(), request.duplicateThreshold());
         return request.vector() != null
-                ? search.byVector(collection, request.vector(), kk, efOrNull, filter, request.collapse())
-                : search.byId(collection, request.id(), kk, efOrNull, filter, request.collapse());
+                ? search.byVector(collection, request.vector(), kk, efOrNull, filter, collapse)
+                : search.byId(collection, request.id(), kk, efOrNull, filter, collapse);
     }
 }

@@ -4,7 +4,6 @@ import io.swagger.v3.oas.annotations.media.Schema;
 
 import tools.jackson.databind.JsonNode;
 
-import dev.imagesim.search.CollapseDuplicates;
 
 /** JSON body of a search by raw vector or by stored id. */
 @Schema(example = "{\"id\":\"red-circle\",\"k\":5,\"filter\":{\"colour\":\"red\"},\"collapseDuplicates\":true}")
@@ -20,9 +19,4 @@ record SearchRequest(
         @Schema(description = "with collapseDuplicates: the distance within which two hits are copies; default "
                 + "the collection's calibrated duplicate threshold (required for a collection of your own vectors)")
         Double duplicateThreshold) {
-
-    /** The collapse asked for, or null. */
-    CollapseDuplicates collapse() {
-        return Boolean.TRUE.equals(collapseDuplicates) ? new CollapseDuplicates(duplicateThreshold) : null;
-    }
 }

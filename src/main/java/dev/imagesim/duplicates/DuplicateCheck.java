@@ -58,11 +58,8 @@ public class DuplicateCheck {
         return switch (chosen) {
             case EXACT -> new DuplicateCheckResult(chosen.toString(), 0, null, catalog.idsWithContent(collection,
                     image).stream().map(id -> new DuplicateMatch(id, 0)).toList());
-            case HASH -> {
-                double bits = checked == null ? DEFAULT_HASH_BITS : checked;
-                yield new DuplicateCheckResult(chosen.toString(), bits, null,
-                        withinBits(collection, PerceptualHash.of(decoded.image()), bits));
-            }
+            case HASH -> new DuplicateCheckResult(chosen.toString(), checked, null,
+                    withinBits(collection, PerceptualHash.of(decoded.image()), checked));
             case EMBEDDING -> byEmbedding(collection, decoded, checked);
         };
     }
@@ -74,11 +71,7 @@ public class DuplicateCheck {
      */
     public double copyThreshold(String collection, Double given) {
         Double checked = DuplicateMethod.EMBEDDING.checked(given);
-        if (checked != null) {
-            return checked;
-        }
-        calibration.requireCalibratable(catalog.collection(collection));
-        return calibration.threshold(collection).threshold();
+        return checked != null ? checked : calibration.threshold(collection).threshold();
     }
 
     /**
@@ -113,13 +106,10 @@ public class DuplicateCheck {
     }
 
     private DuplicateCheckResult byEmbedding(String collection, DecodedImage image, Double threshold) {
-        SearchTarget target = catalog.searchTarget(collection);
-        if (threshold == null) {
-            calibration.requireCalibratable(target.collection());
-        }
-        float[] vector = models.get(target.collection().requireModel()).embed(List.of(image.image()))[0];
         CopyThreshold calibrated = threshold == null ? calibration.threshold(collection) : null;
         double limit = threshold == null ? calibrated.threshold() : threshold;
+        SearchTarget target = catalog.searchTarget(collection);
+        float[] vector = models.get(target.collection().requireModel()).embed(List.of(image.image()))[0];
         int candidates = EMBEDDING_CANDIDATES;
         List<DuplicateMatch> found = new ArrayList<>();
         for (Neighbor neighbor : target.index().search(vector, candidates,

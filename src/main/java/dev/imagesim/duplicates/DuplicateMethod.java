@@ -25,13 +25,17 @@ public enum DuplicateMethod {
     }
 
     /**
-     * The threshold given for this method, checked (400 {@code threshold-out-of-range}): whole bits 0-64 for
-     * {@code hash}, a distance of 0 or more for {@code embedding}, ignored for {@code exact}. Null when none
-     * is given: the method's default applies.
+     * The threshold this method uses: the one given, checked (400 {@code threshold-out-of-range}: whole bits
+     * 0-64 for {@code hash}, a distance of 0 or more for {@code embedding}; ignored for {@code exact}, 0), or
+     * its default ({@link DuplicateCheck#DEFAULT_HASH_BITS} for {@code hash}; null for {@code embedding}, whose
+     * default is calibrated on the collection).
      */
     Double checked(Double threshold) {
-        if (threshold == null || this == EXACT) {
-            return this == EXACT ? Double.valueOf(0) : null;
+        if (this == EXACT) {
+            return 0.0;
+        }
+        if (threshold == null) {
+            return this == HASH ? Double.valueOf(DuplicateCheck.DEFAULT_HASH_BITS) : null;
         }
         if (this == HASH && (threshold < 0 || threshold > 64 || threshold != Math.rint(threshold))) {
             throw ImagesimException.invalid("threshold-out-of-range",

@@ -66,9 +66,6 @@ public class DuplicateScans implements DisposableBean {
         Collection collection = catalog.collection(collectionName);
         DuplicateMethod method = DuplicateMethod.parse(methodName, DuplicateMethod.EMBEDDING);
         Double checked = method.checked(threshold);
-        if (method == DuplicateMethod.HASH && checked == null) {
-            checked = (double) DuplicateCheck.DEFAULT_HASH_BITS;
-        }
         if (method == DuplicateMethod.EMBEDDING && checked == null) {
             calibration.requireCalibratable(collection);
         }

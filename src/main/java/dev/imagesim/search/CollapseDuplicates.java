@@ -6,4 +6,9 @@ package dev.imagesim.search;
  * @param threshold the distance within which two hits are copies; null for the collection's calibrated one
  */
 public record CollapseDuplicates(Double threshold) {
+
+    /** The collapse a request's {@code collapseDuplicates} and {@code duplicateThreshold} ask for; null when off. */
+    public static CollapseDuplicates of(Boolean collapse, Double threshold) {
+        return Boolean.TRUE.equals(collapse) ? new CollapseDuplicates(threshold) : null;
+    }
 }
