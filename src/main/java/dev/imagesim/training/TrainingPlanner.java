@@ -108,9 +108,11 @@ public class TrainingPlanner {
         }
         // on by default: every objective ranked unseen classes better with it (docs/benchmarks.md)
         Augmentation augmentation = request.augmentation() != null ? request.augmentation()
-                : type == ObjectiveType.SELF_SUPERVISED ? Augmentation.COPIES : Augmentation.DEFAULT;
+                : type == ObjectiveType.SELF_SUPERVISED ? Augmentation.views(inputSize) : Augmentation.DEFAULT;
         require(augmentation.cropPadding() >= 0 && augmentation.cropPadding() <= inputSize / 4,
                 "augmentation.cropPadding must be in [0, inputSize/4]");
+        require(augmentation.cropScale() == null || (augmentation.cropScale() > 0 && augmentation.cropScale() <= 1),
+                "augmentation.cropScale must be in (0, 1]");
         String modelId = request.modelId() != null ? request.modelId() : defaultModel;
         if (!registry.isFree(modelId)) {
             throw new ImagesimException(registry.find(modelId).isPresent() ? Kind.CONFLICT : Kind.INVALID,

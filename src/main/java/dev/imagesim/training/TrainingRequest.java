@@ -28,9 +28,10 @@ import dev.imagesim.training.objective.TripletMiner;
  * @param schedule     how the rate changes: cosine decay to zero over the job (default) or constant
  * @param device       auto, cpu or gpu (default auto)
  * @param seed         seed of initialisation, sampling, splits and augmentation (default 42)
- * @param augmentation random flip / shift of training images, and copy edits (default: flip, shift by up to 2
- *                     pixels, copy edits for self-supervised jobs only; {@code {"flip":false,"cropPadding":0}}
- *                     for none)
+ * @param augmentation random flip / shift of training images, resized crops, colour jitter, blur and copy edits
+ *                     (default: flip and shift by up to 2 pixels; for self-supervised jobs flip, jitter and
+ *                     resized crops of 50–100% of the area below 64 pixels, of 20–100% and blur from 64 pixels
+ *                     on; {@code {"flip":false,"cropPadding":0}} for none)
  * @param modelId      id for the produced model (default derived from the job)
  * @param description  description for the produced model
  */
@@ -80,7 +81,8 @@ public record TrainingRequest(
 
     /**
      * @param type       softmax, contrastive, triplet, center, autoencoder, denoising-autoencoder or
-     *                   self-supervised (no labels: two copy-edited views of each image, NT-Xent loss)
+     *                   self-supervised (no labels: two augmented views of each image, NT-Xent loss on
+     *                   a projection head that is dropped after training)
      * @param margin     α of the contrastive (default 0.5) and triplet (default 0.2) losses
      * @param miner      triplet mining: batch-hard (default), semi-hard or batch-all
      * @param squared    triplet loss on squared distances, or plain ones (default false)

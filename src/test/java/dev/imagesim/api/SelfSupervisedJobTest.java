@@ -40,6 +40,7 @@ class SelfSupervisedJobTest {
                     {"dataset":{"type":"collection","path":"unlabelled"},
                      "trunk":{"architecture":"cnn","inputSize":32,"channels":1},
                      "objective":{"type":"self-supervised"},"embeddingDim":16,"epochs":2,"batch":{"p":4,"k":4},
+                     "augmentation":{"flip":true,"cropPadding":2,"copyEdits":true},
                      "seed":3,"modelId":"copies"}""");
             assertThat(submitted.status()).as(String.valueOf(submitted.json())).isEqualTo(202);
             JsonNode job = service.awaitJob(submitted.json().get("id").asString(),

@@ -34,7 +34,9 @@ import dev.imagesim.training.data.IdxDataset;
  * {@code -Dimagesim.bench.stored}, {@code -Dimagesim.bench.copied}. With {@code -Dimagesim.bench.objective=}
  * (e.g. {@code self-supervised}) the collection's model is first trained by that objective on Fashion-MNIST's
  * train images ({@code -Dimagesim.bench.epochs}, default 3; {@code -Dimagesim.bench.learning-rate}, default
- * the objective's) instead of being the default model.
+ * the objective's; {@code -Dimagesim.bench.request} adds request fields, e.g.
+ * {@code '"augmentation":{"flip":true,"cropPadding":2,"copyEdits":true}'} for the copy model) instead of being
+ * the default model.
  */
 @Tag("benchmark")
 class DuplicateBenchmark {
@@ -72,6 +74,8 @@ class DuplicateBenchmark {
                         + "\"embeddingDim\":64,\"epochs\":" + Integer.getInteger("imagesim.bench.epochs", 3)
                         + (System.getProperty("imagesim.bench.learning-rate") == null ? ""
                         : ",\"learningRate\":" + System.getProperty("imagesim.bench.learning-rate"))
+                        + (System.getProperty("imagesim.bench.request", "").isBlank() ? ""
+                        : "," + System.getProperty("imagesim.bench.request"))
                         + ",\"batch\":{\"p\":16,\"k\":16},\"modelId\":\"copies\"}");
                 System.out.printf(Locale.ROOT, "%n%s model trained on Fashion-MNIST's train images in %.0f s: %s%n",
                         objective, (System.nanoTime() - start) / 1e9, job.get("epochs"));

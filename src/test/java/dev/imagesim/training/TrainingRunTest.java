@@ -92,16 +92,16 @@ class TrainingRunTest {
     }
 
     @Test
-    void selfSupervisedTrainingLearnsToPairTheTwoCopiesOfEachImage() throws IOException {
+    void selfSupervisedTrainingLearnsToPairTheTwoViewsOfEachImage() throws IOException {
         TrainingRequest.Objective selfSupervised = new TrainingRequest.Objective(ObjectiveType.SELF_SUPERVISED, null,
                 null, null, null, null, null, null, 0.1);
         TrainingRun.Result result = run(selfSupervised, 2e-3, 4, work.resolve("self-supervised"),
-                Augmentation.COPIES);
+                Augmentation.views(32));
         EpochReport first = result.reports().get(0);
         EpochReport last = result.reports().get(result.reports().size() - 1);
         System.out.printf("self-supervised loss %.3f -> %.3f, views not nearest their twin %.3f -> %.3f%n",
                 first.loss(), last.loss(), first.activeFraction(), last.activeFraction());
-        assertThat(last.loss()).isLessThan(first.loss() * 0.8);
+        assertThat(last.loss()).isLessThan(first.loss() * 0.9);
         assertThat(last.activeFraction()).isLessThan(first.activeFraction());
     }
 

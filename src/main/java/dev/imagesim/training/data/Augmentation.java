@@ -8,32 +8,51 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import dev.imagesim.duplicates.CopyEdits;
 
 /**
- * Augmentation of training images: optionally a random copy edit of the decoded image before preprocessing
- * ({@link CopyEdits#random}: crop, downscale, brightness, JPEG re-encode), then on the preprocessed tensor a
- * random horizontal flip and a random translation by up to {@code cropPadding} pixels (the "pad and random
- * crop" of CIFAR training, with edge pixels repeated into the padding).
+ * Augmentation of training images. On the decoded image, in this order and each only when asked for: a random
+ * copy edit ({@link CopyEdits#random}: crop, downscale, brightness, JPEG re-encode), a random resized crop,
+ * colour jitter and a blur ({@link ViewEdits}, the views of SimCLR). Then on the preprocessed tensor a random
+ * horizontal flip and a random translation by up to {@code cropPadding} pixels (the "pad and random crop" of
+ * CIFAR training, with edge pixels repeated into the padding).
  *
  * @param flip        flip half of the images left to right
  * @param cropPadding largest shift in pixels, 0 for none
- * @param copyEdits   edit each image as a copy of it might be (default false; true by default for
- *                    self-supervised training, whose two views of an image are two such copies)
+ * @param copyEdits   edit each image as a copy of it might be (default false), which teaches a self-supervised
+ *                    job what a copy is rather than what a class is
+ * @param cropScale   smallest share of the image area a random resized crop keeps, in (0, 1]; null or 1 for
+ *                    no resized crop (default for self-supervised jobs: 0.5 below 64 pixels, where smaller crops
+ *                    leave too little of the object, and SimCLR's 0.2 from 64 pixels on; none for the others)
+ * @param jitter      random brightness, contrast and saturation (probability 0.8) and, for colour images, a
+ *                    grayscale view (probability 0.2); default true for self-supervised jobs
+ * @param blur        a Gaussian blur in half of the images; default true for self-supervised jobs on inputs of
+ *                    64 pixels or more, which a blur leaves something to see in
  */
 public record Augmentation(@Schema(example = "true") boolean flip, @Schema(example = "2") int cropPadding,
-        @Schema(example = "false") Boolean copyEdits) {
+        @Schema(example = "false") Boolean copyEdits, @Schema(example = "0.2") Double cropScale,
+        @Schema(example = "false") Boolean jitter, @Schema(example = "false") Boolean blur) {
 
-    public static final Augmentation NONE = new Augmentation(false, 0, false);
+    public static final Augmentation NONE = new Augmentation(false, 0, false, null, false, false);
     /** What a training job gets when it names none. */
-    public static final Augmentation DEFAULT = new Augmentation(true, 2, false);
-    /** What a self-supervised job gets when it names none. */
-    public static final Augmentation COPIES = new Augmentation(true, 2, true);
+    public static final Augmentation DEFAULT = new Augmentation(true, 2, false, null, false, false);
 
     public Augmentation {
         copyEdits = copyEdits != null && copyEdits;
+        jitter = jitter != null && jitter;
+        blur = blur != null && blur;
     }
 
-    /** The image a training step sees: a random copy of it when {@code copyEdits}, else the image itself. */
+    /** What a self-supervised job gets when it names none: SimCLR's views, scaled to the input size. */
+    public static Augmentation views(int inputSize) {
+        boolean small = inputSize < 64;
+        return new Augmentation(true, 0, false, small ? 0.5 : 0.2, true, !small);
+    }
+
+    /** The image a training step sees: the image itself, or an edited copy of it. */
     public BufferedImage edit(BufferedImage image, SplittableRandom random) {
-        return copyEdits ? CopyEdits.random(image, random) : image;
+        BufferedImage edited = copyEdits ? CopyEdits.random(image, random) : image;
+        boolean cropped = cropScale != null && cropScale < 1;
+        return cropped || jitter || blur
+                ? ViewEdits.random(edited, random, cropped ? cropScale : 1, jitter, blur)
+                : edited;
     }
 
     /** Augments one CHW tensor in place. */

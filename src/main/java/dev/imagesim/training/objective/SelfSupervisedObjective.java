@@ -1,25 +1,42 @@
 package dev.imagesim.training.objective;
 
+import java.util.Optional;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
 
 /**
  * Self-supervised instance discrimination (SimCLR's NT-Xent, Chen et al. 2020), which needs no labels: a batch
  * holds two differently augmented views of each of its images, the first views then the second ones in the
  * same order. Each view's positive is the other view of its image and its negatives are the 2N−2 views of the
  * other images: L = −log( exp(s⁺/τ) / Σ_{j≠i} exp(s_ij/τ) ), s the cosine similarity, averaged over the 2N
- * views. With copy edits as the augmentation the embedding learns what a copy of an image is, which a class
- * objective cannot teach (it pulls every image of a class together). No projection head: the embedding itself
- * is what copies are compared by.
+ * views. The loss reads a projection head (linear, ReLU, linear, as wide as the embedding) on the embedding, which
+ * is dropped after training: what the head throws away to match the views is kept in the embedding, which
+ * SimCLR found the better representation. With copy edits as the augmentation the embedding learns what a copy
+ * of an image is, which a class objective cannot teach (it pulls every image of a class together).
  */
 public final class SelfSupervisedObjective implements Objective {
 
     private static final float MASKED = -1e9f;
 
     private final float temperature;
+    private final Block projection;
 
-    public SelfSupervisedObjective(float temperature) {
+    public SelfSupervisedObjective(float temperature, int embeddingDim) {
         this.temperature = temperature;
+        this.projection = new SequentialBlock()
+                .add(Linear.builder().setUnits(embeddingDim).build())
+                .add(Activation.reluBlock())
+                .add(Linear.builder().setUnits(embeddingDim).build());
+    }
+
+    @Override
+    public Optional<Block> head() {
+        return Optional.of(projection);
     }
 
     @Override
@@ -34,7 +51,7 @@ public final class SelfSupervisedObjective implements Objective {
 
     @Override
     public ObjectiveLoss loss(NDArray embedding, NDArray headOutput, NDArray clean, int[] labels) {
-        int size = (int) embedding.getShape().get(0);
+        int size = (int) headOutput.getShape().get(0);
         int images = size / 2;
         float[] self = new float[size * size];
         float[] positive = new float[size * size];
@@ -43,10 +60,10 @@ public final class SelfSupervisedObjective implements Objective {
             positive[i * size + (i + images) % size] = 1f;
         }
         Shape square = new Shape(size, size);
-        NDArray x = Embeddings.normalised(embedding);
+        NDArray x = Embeddings.normalised(headOutput);
         NDArray logits = x.matMul(x.transpose()).div(temperature)
-                .add(embedding.getManager().create(self, square));
-        NDArray loss = logits.logSoftmax(1).mul(embedding.getManager().create(positive, square)).sum().neg()
+                .add(headOutput.getManager().create(self, square));
+        NDArray loss = logits.logSoftmax(1).mul(headOutput.getManager().create(positive, square)).sum().neg()
                 .div(size);
         return new ObjectiveLoss(loss, notNearest(logits.toFloatArray(), size, images));
     }

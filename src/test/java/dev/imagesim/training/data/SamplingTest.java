@@ -64,14 +64,14 @@ class SamplingTest {
     void augmentationFlipsAndShiftsWithinTheImage() {
         float[] image = {1, 2, 3, 4, 5, 6, 7, 8, 9};
         float[] flipped = image.clone();
-        new Augmentation(true, 0, false).apply(flipped, 1, 3, alwaysTrue());
+        new Augmentation(true, 0, false, null, false, false).apply(flipped, 1, 3, alwaysTrue());
         assertThat(flipped).containsExactly(3, 2, 1, 6, 5, 4, 9, 8, 7);
         float[] none = image.clone();
         Augmentation.NONE.apply(none, 1, 3, new SplittableRandom(1));
         assertThat(none).containsExactly(image);
         for (long seed = 0; seed < 20; seed++) {
             float[] shifted = image.clone();
-            new Augmentation(false, 1, false).apply(shifted, 1, 3, new SplittableRandom(seed));
+            new Augmentation(false, 1, false, null, false, false).apply(shifted, 1, 3, new SplittableRandom(seed));
             SplittableRandom same = new SplittableRandom(seed);
             int dx = same.nextInt(-1, 2);
             int dy = same.nextInt(-1, 2);

@@ -96,16 +96,17 @@ class ObjectiveTest {
     }
 
     @Test
-    void selfSupervisedLossIsNtXentWithTheOtherViewAsThePositive() {
+    void selfSupervisedLossIsNtXentOnTheProjectionWithTheOtherViewAsThePositive() {
         // views 0 and 2 are one image, 1 and 3 the other; cosines s01 = 0.6, s02 = 0, s03 = 0.8, s12 = 0.8,
         // s13 = 0, s23 = -0.6; at τ = 1 views 0 and 1 lose −log(1 / (1 + e^0.6 + e^0.8)), views 2 and 3
         // −log(1 / (1 + e^0.8 + e^-0.6)); every view has a stranger nearer than its own other view
         double first = Math.log(1 + Math.exp(0.6) + Math.exp(0.8));
         double second = Math.log(1 + Math.exp(0.8) + Math.exp(-0.6));
-        ObjectiveLoss loss = new SelfSupervisedObjective(1f).loss(embeddings(3), null, null, LABELS);
+        ObjectiveLoss loss = new SelfSupervisedObjective(1f, 2).loss(null, embeddings(3), null, LABELS);
         assertThat((double) loss.value().getFloat()).isCloseTo((first + second) / 2, within(1e-5));
         assertThat(loss.activeFraction()).isEqualTo(1.0);
-        assertDescends(x -> new SelfSupervisedObjective(0.1f).loss(x, null, null, LABELS));
+        assertDescends(x -> new SelfSupervisedObjective(0.1f, 2).loss(null, x, null, LABELS));
+        assertThat(new SelfSupervisedObjective(0.1f, 2).head()).as("the projection head").isPresent();
     }
 
     @Test
