@@ -1,7 +1,7 @@
 package dev.imagesim;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -13,9 +13,10 @@ import dev.imagesim.ImagesimException.Kind;
 
 
 /**
- * Expands a zip of images in memory. Sizes are counted while inflating (headers can lie), so a zip bomb
- * stops at the configured limits; entry paths are never used as file paths, and a path that would escape
- * the archive (zip-slip: {@code ..}, absolute, drive or backslash paths) is refused all the same.
+ * Reads a zip entry by entry: images into memory ({@link #expand}), a model bundle onto disk
+ * ({@link #forEachFile}). Sizes are counted while inflating (headers can lie), so a zip bomb stops at the
+ * configured limits; a path that would escape the archive (zip-slip: {@code ..}, absolute, drive or backslash
+ * paths) is refused before anything is read from it.
  */
 public final class ZipArchive {
 
@@ -38,16 +39,30 @@ public final class ZipArchive {
     }
 
     /**
-     * @param maxEntries    files in the archive
-     * @param maxEntryBytes inflated bytes of one file
-     * @param maxTotalBytes inflated bytes of all files
+     * @param maxEntries       files in the archive
+     * @param maxEntryBytes    inflated bytes of one file
+     * @param maxTotalBytes    inflated bytes of all files
+     * @param tooManyCode      problem code when there are more files
+     * @param entryTooLargeCode problem code when one file inflates to more bytes
      */
-    public record Limits(int maxEntries, long maxEntryBytes, long maxTotalBytes) {
+    public record Limits(int maxEntries, long maxEntryBytes, long maxTotalBytes, String tooManyCode,
+            String entryTooLargeCode) {
+
+        /** Limits of a zip of images. */
+        public Limits(int maxEntries, long maxEntryBytes, long maxTotalBytes) {
+            this(maxEntries, maxEntryBytes, maxTotalBytes, "too-many-images", "image-too-large");
+        }
 
         public static Limits of(RequestLimits limits) {
             return new Limits(limits.maxImagesPerRequest(), limits.maxImageSize().toBytes(),
                     limits.maxZipSize().toBytes());
         }
+    }
+
+    /** Reads one file of the archive from a stream that ends with the file. */
+    @FunctionalInterface
+    public interface FileReader {
+        void read(String path, InputStream content) throws IOException;
     }
 
     private static final byte[] MAGIC = {'P', 'K', 3, 4};
@@ -73,7 +88,17 @@ public final class ZipArchive {
 
     public static List<Entry> expand(InputStream zip, Limits limits) {
         List<Entry> entries = new ArrayList<>();
-        long total = 0;
+        forEachFile(zip, limits, (path, content) -> entries.add(new Entry(path, content.readAllBytes())));
+        return entries;
+    }
+
+    /**
+     * Hands each file of the archive to {@code reader} in archive order, skipping directories, hidden files and
+     * macOS resource forks; a file's stream fails with a 413 once the file or the archive passes its limit.
+     */
+    public static void forEachFile(InputStream zip, Limits limits, FileReader reader) {
+        int files = 0;
+        Inflated inflated = new Inflated(limits);
         try (ZipInputStream in = new ZipInputStream(zip)) {
             ZipEntry entry;
             while ((entry = in.getNextEntry()) != null) {
@@ -86,18 +111,15 @@ public final class ZipArchive {
                     throw ImagesimException.invalid("zip-entry-unsafe",
                             "zip entry " + path + " points outside the archive");
                 }
-                if (entries.size() == limits.maxEntries()) {
-                    throw new ImagesimException(Kind.TOO_LARGE, "too-many-images",
-                            "the zip holds more than " + limits.maxEntries() + " images");
+                if (files++ == limits.maxEntries()) {
+                    throw new ImagesimException(Kind.TOO_LARGE, limits.tooManyCode(),
+                            "the zip holds more than " + limits.maxEntries() + " files");
                 }
-                byte[] bytes = readBounded(in, limits.maxEntryBytes(), limits.maxTotalBytes() - total, path);
-                total += bytes.length;
-                entries.add(new Entry(path, bytes));
+                reader.read(path, inflated.next(in, path));
             }
         } catch (IOException | IllegalArgumentException e) {
             throw ImagesimException.invalid("zip-corrupt", "the zip archive cannot be read: " + e.getMessage());
         }
-        return entries;
     }
 
     private static boolean escapes(String path) {
@@ -112,24 +134,57 @@ public final class ZipArchive {
         return false;
     }
 
-    private static byte[] readBounded(InputStream in, long maxEntry, long remainingTotal, String name)
-            throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buffer = new byte[65536];
-        long read = 0;
-        int n;
-        while ((n = in.read(buffer)) > 0) {
-            read += n;
-            if (read > maxEntry) {
-                throw new ImagesimException(Kind.TOO_LARGE, "image-too-large",
-                        "zip entry " + name + " inflates to more than " + maxEntry + " bytes");
-            }
-            if (read > remainingTotal) {
-                throw new ImagesimException(Kind.TOO_LARGE, "zip-too-large",
-                        "the zip inflates to more than its allowed total size");
-            }
-            out.write(buffer, 0, n);
+    /** Counts the bytes inflated per file and in all, and fails a read that passes a limit. */
+    private static final class Inflated {
+
+        private final Limits limits;
+        private long total;
+
+        Inflated(Limits limits) {
+            this.limits = limits;
         }
-        return out.toByteArray();
+
+        InputStream next(InputStream in, String path) {
+            return new FilterInputStream(in) {
+                private long read;
+
+                @Override
+                public int read() throws IOException {
+                    int b = super.read();
+                    if (b >= 0) {
+                        count(1);
+                    }
+                    return b;
+                }
+
+                @Override
+                public int read(byte[] buffer, int offset, int length) throws IOException {
+                    int n = super.read(buffer, offset, length);
+                    if (n > 0) {
+                        count(n);
+                    }
+                    return n;
+                }
+
+                @Override
+                public void close() {
+                    // the archive's stream goes on to the next file
+                }
+
+                private void count(int n) {
+                    read += n;
+                    total += n;
+                    if (read > limits.maxEntryBytes()) {
+                        throw new ImagesimException(Kind.TOO_LARGE, limits.entryTooLargeCode(),
+                                "zip entry " + path + " inflates to more than " + limits.maxEntryBytes() + " bytes");
+                    }
+                    if (total > limits.maxTotalBytes()) {
+                        throw new ImagesimException(Kind.TOO_LARGE, "zip-too-large",
+                                "the zip inflates to more than its allowed total size of " + limits.maxTotalBytes()
+                                        + " bytes");
+                    }
+                }
+            };
+        }
     }
 }

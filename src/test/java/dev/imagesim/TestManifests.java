@@ -22,7 +22,7 @@ public final class TestManifests {
         float[] mean = channels == 1 ? new float[] {0.5f} : new float[] {0.5f, 0.5f, 0.5f};
         float[] std = channels == 1 ? new float[] {0.25f} : new float[] {0.25f, 0.25f, 0.25f};
         return new ModelManifest("test-" + architecture.name().toLowerCase(), "test", architecture, size, size,
-                channels, mean, std, dim, Distance.COSINE, null, 7L, false, null, null, null, "test", null, null);
+                channels, mean, std, dim, Distance.COSINE, null, 7L, false, null, null, null, "test", null, null, null);
     }
 
     /** Writes the seeded weights of {@code seeded} into {@code directory}: the bundle as installed there. */

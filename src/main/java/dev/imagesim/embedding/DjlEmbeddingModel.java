@@ -2,9 +2,11 @@ package dev.imagesim.embedding;
 
 import java.awt.image.BufferedImage;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 import ai.djl.Model;
 import ai.djl.inference.Predictor;
@@ -30,6 +32,8 @@ final class DjlEmbeddingModel implements EmbeddingModel, AutoCloseable {
     private final BlockingQueue<Predictor<List<float[]>, float[][]>> predictors;
     private final int batchSize;
     private final MicroBatcher batcher;
+    private final int poolSize;
+    private volatile boolean closed;
 
     /** {@code batchWait} null: no micro-batching, every call runs on its own. */
     DjlEmbeddingModel(ModelManifest manifest, ServingNetwork.Served served, int poolSize, int batchSize,
@@ -38,6 +42,7 @@ final class DjlEmbeddingModel implements EmbeddingModel, AutoCloseable {
         this.model = served.model();
         this.preprocessor = new Preprocessor(manifest);
         this.batchSize = batchSize;
+        this.poolSize = poolSize;
         this.predictors = new ArrayBlockingQueue<>(poolSize);
         EmbeddingTranslator translator = new EmbeddingTranslator(manifest.channels(), manifest.inputSize(),
                 served.channelsLast());
@@ -84,19 +89,38 @@ final class DjlEmbeddingModel implements EmbeddingModel, AutoCloseable {
 
     private Predictor<List<float[]>, float[][]> borrow() {
         try {
-            return predictors.take();
+            while (true) {
+                if (closed) {
+                    throw ImagesimException.notFound("model-not-found", "model " + manifest.id() + " was removed");
+                }
+                Predictor<List<float[]>, float[][]> predictor = predictors.poll(100, TimeUnit.MILLISECONDS);
+                if (predictor != null) {
+                    return predictor;
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ImagesimException(Kind.UNAVAILABLE, "interrupted", "interrupted while waiting for a predictor");
         }
     }
 
+    /** Closes the model once every predictor is back from the calls running on it; later calls fail. */
     @Override
     public void close() {
         if (batcher != null) {
             batcher.close();
         }
-        predictors.forEach(Predictor::close);
-        model.close();
+        List<Predictor<List<float[]>, float[][]>> returned = new ArrayList<>();
+        try {
+            for (int i = 0; i < poolSize; i++) {
+                returned.add(predictors.take());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            closed = true;
+            returned.forEach(Predictor::close);
+            model.close();
+        }
     }
 }

@@ -1,6 +1,8 @@
 package dev.imagesim.embedding;
 
+import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -88,6 +90,38 @@ public class EmbeddingModels {
     /** The given id, or the default model when it is null or blank. */
     public EmbeddingModel getOrDefault(String modelId) {
         return modelId == null || modelId.isBlank() ? defaultModel() : get(modelId);
+    }
+
+    /**
+     * Embeds {@code images} with a bundle that is not installed (a candidate being checked), loaded as serving
+     * loads it, for this call alone, and closed after. A bundle that fails to load is the caller's error:
+     * {@code failure} names it.
+     */
+    public float[][] trial(ModelBundle bundle, List<BufferedImage> images, String failure) {
+        DjlEmbeddingModel model;
+        try {
+            model = new DjlEmbeddingModel(bundle.manifest(), ServingNetwork.load(loader, bundle), 1,
+                    properties.batchSize(), null);
+        } catch (IOException | RuntimeException e) {
+            throw new ImagesimException(Kind.UNPROCESSABLE, failure, e.getMessage(), e);
+        }
+        try (model) {
+            return model.embed(images);
+        } catch (RuntimeException e) {
+            throw new ImagesimException(Kind.UNPROCESSABLE, failure,
+                    "model " + bundle.id() + " fails on a probe image: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Forgets a loaded model whose bundle is being removed and closes it once the calls running on it have
+     * finished; later calls that still hold it fail with 404 {@code model-not-found}.
+     */
+    public void evict(String modelId) {
+        CompletableFuture<Loaded> load = models.remove(modelId);
+        if (load != null && load.isDone() && !load.isCompletedExceptionally()) {
+            load.join().model().close();
+        }
     }
 
     private DjlEmbeddingModel load(ModelBundle bundle) {

@@ -13,6 +13,8 @@ import ai.djl.translate.Batchifier;
 import ai.djl.translate.Translator;
 import ai.djl.translate.TranslatorContext;
 
+import dev.imagesim.engine.DjlRuntime;
+
 /**
  * Feeds a batch of preprocessed CHW tensors to the network as one NCHW array and returns one L2-normalised
  * embedding per tensor. For a convolutional network the array's memory is channels-last (NHWC, an NCHW view
@@ -39,6 +41,14 @@ final class EmbeddingTranslator implements Translator<List<float[]>, float[][]> 
         int plane = size * size;
         int length = channels * plane;
         NDManager manager = ctx.getNDManager();
+        if (!manager.getEngine().getEngineName().equals(DjlRuntime.ENGINE)) {
+            // another engine's arrays (ONNX Runtime's) cannot be written in place: hand it the batch as a copy
+            float[] batch = new float[tensors.size() * length];
+            for (int i = 0; i < tensors.size(); i++) {
+                System.arraycopy(tensors.get(i), 0, batch, i * length, length);
+            }
+            return new NDList(manager.create(batch, new Shape(tensors.size(), channels, size, size)));
+        }
         NDArray host = manager.create(channelsLast ? new Shape(tensors.size(), size, size, channels)
                 : new Shape(tensors.size(), channels, size, size), DataType.FLOAT32, Device.cpu());
         FloatBuffer memory = host.toByteBuffer(true).asFloatBuffer();

@@ -66,10 +66,11 @@ final class ServingNetwork {
     static Served load(ModelLoader loader, ModelBundle bundle) throws IOException {
         Model model = loader.load(bundle);
         try {
-            if (bundle.manifest().architecture() != Architecture.TORCHSCRIPT) {
+            if (!bundle.manifest().architecture().imported()) {
                 model.setBlock(fold(model.getBlock(), model.getNDManager()));
             }
             boolean channelsLast = model.getNDManager().getDevice().equals(Device.cpu())
+                    && bundle.manifest().architecture() != Architecture.ONNX
                     && channelsLastAgrees(model, bundle.manifest());
             System.gc();
             return new Served(model, channelsLast);

@@ -25,8 +25,10 @@ import dev.imagesim.DataDirectory;
 public class DjlRuntime {
 
     private static final Logger log = LoggerFactory.getLogger(DjlRuntime.class);
-    /** The DJL engine every model runs on. */
+    /** The DJL engine every model runs on, but imported ONNX graphs. */
     public static final String ENGINE = "PyTorch";
+    /** The DJL engine of imported ONNX graphs, which serve but do not train. */
+    public static final String ONNX_ENGINE = "OnnxRuntime";
 
     private final Engine engine;
 
@@ -36,6 +38,7 @@ public class DjlRuntime {
                 : dataDirectory.subdirectory("djl-cache");
         System.setProperty("ai.djl.offline", Boolean.toString(properties.offline()));
         System.setProperty("OPT_OUT_TRACKING", "true");
+        System.setProperty("ai.djl.default_engine", ENGINE);
         System.setProperty("DJL_CACHE_DIR", cache.toString());
         System.setProperty("ENGINE_CACHE_DIR", cache.toString());
         if (properties.threads() > 0) {

@@ -71,6 +71,12 @@ public class CollectionReindexer implements DisposableBean {
         return status;
     }
 
+    /** The collections a running re-index is moving to {@code modelId}. */
+    public List<String> reindexingTo(String modelId) {
+        return statuses.values().stream().filter(s -> s.running() && s.toModel().equals(modelId))
+                .map(ReindexStatus::collection).sorted().toList();
+    }
+
     public ReindexStatus status(String collectionName) {
         String name = catalog.searchTarget(collectionName).collection().name();
         ReindexStatus status = statuses.get(name);

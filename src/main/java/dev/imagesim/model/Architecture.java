@@ -19,12 +19,19 @@ public enum Architecture {
     /** VGG-16 (configuration D), convolutional part. */
     @JsonProperty("vgg16") VGG16(32),
     /** A TorchScript module loaded from the bundle's {@code .pt} file; its output is the embedding. */
-    @JsonProperty("torchscript") TORCHSCRIPT(8);
+    @JsonProperty("torchscript") TORCHSCRIPT(8),
+    /** An ONNX graph loaded from the bundle's {@code .onnx} file and run by ONNX Runtime; it serves, never trains. */
+    @JsonProperty("onnx") ONNX(8);
 
     private final int minInputSize;
 
     Architecture(int minInputSize) {
         this.minInputSize = minInputSize;
+    }
+
+    /** Whether the network is loaded from a file rather than built by DJL. */
+    public boolean imported() {
+        return this == TORCHSCRIPT || this == ONNX;
     }
 
     /** The smallest input side whose feature map survives every pooling stage. */

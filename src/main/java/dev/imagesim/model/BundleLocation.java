@@ -16,7 +16,7 @@ import ai.djl.repository.Repository;
  * artifacts). Zips and remote artifacts are unpacked into the DJL cache under the data directory; remote
  * ones need {@code imagesim.engine.offline=false}.
  */
-final class BundleLocation {
+public final class BundleLocation {
 
     /** A URI scheme of two or more letters, so that a Windows drive letter stays a path. */
     private static final Pattern URL = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]+:.+");
@@ -24,7 +24,7 @@ final class BundleLocation {
     private BundleLocation() {
     }
 
-    static Path resolve(String location) throws IOException {
+    public static Path resolve(String location) throws IOException {
         if (!URL.matcher(location).matches()) {
             return Path.of(location).toAbsolutePath();
         }

@@ -7,6 +7,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
+import java.util.List;
 import java.util.Map;
 
 import ai.djl.MalformedModelException;
@@ -52,12 +53,18 @@ public class ModelLoader {
 
     private Model load(ModelBundle bundle, boolean trainable) throws IOException {
         ModelManifest manifest = bundle.manifest();
-        Model model = Model.newInstance(manifest.id(), runtime.engine().getEngineName());
+        Model model = Model.newInstance(manifest.id(), manifest.architecture() == Architecture.ONNX
+                ? DjlRuntime.ONNX_ENGINE : runtime.engine().getEngineName());
         try {
-            if (manifest.architecture() == Architecture.TORCHSCRIPT) {
+            if (manifest.architecture() == Architecture.ONNX) {
+                model.load(bundle.directory(), withoutExtension(manifest.weights(), ".onnx"));
+            } else if (manifest.architecture() == Architecture.TORCHSCRIPT) {
                 String file = manifest.weights();
-                model.load(bundle.directory(), file.endsWith(".pt") ? file.substring(0, file.length() - 3) : file,
+                model.load(bundle.directory(), withoutExtension(file, ".pt"),
                         trainable ? Map.of("trainParam", "true") : null);
+                if (manifest.head() != null) {
+                    model.setBlock(withHead(model, bundle));
+                }
             } else {
                 // every value is read from the file next: zeros spare drawing random weights
                 Block block = initialisedNetwork(model, manifest, Initializer.ZEROS);
@@ -74,6 +81,13 @@ public class ModelLoader {
         }
     }
 
+    /** The stages of a TorchScript bundle's trunk ({@link TorchScriptStages}). */
+    public List<String> torchScriptStages(ModelBundle bundle) throws IOException {
+        try (Model model = load(bundle)) {
+            return TorchScriptStages.stages(TorchScriptStages.trunkOf(model.getBlock()));
+        }
+    }
+
     /**
      * Writes a seeded random initialisation of the bundle's network to {@code out}: the same seed gives the
      * same weights, so an untrained default model embeds identically on every machine.
@@ -85,6 +99,22 @@ public class ModelLoader {
             block.saveParameters(data);
             data.flush();
         }
+    }
+
+    private static String withoutExtension(String file, String extension) {
+        return file.endsWith(extension) ? file.substring(0, file.length() - extension.length()) : file;
+    }
+
+    /** The loaded TorchScript trunk followed by the bundle's linear head, read from its parameter file. */
+    private static Block withHead(Model model, ModelBundle bundle) throws IOException, MalformedModelException {
+        ModelManifest manifest = bundle.manifest();
+        TrunkWithHead network = new TrunkWithHead(model.getBlock(), manifest.head().inputDim(), manifest.embeddingDim());
+        network.head().initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, manifest.head().inputDim()));
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(
+                Files.newInputStream(bundle.directory().resolve(manifest.head().weights()))))) {
+            network.head().loadParameters(model.getNDManager(), in);
+        }
+        return network;
     }
 
     private static Block initialisedNetwork(Model model, ModelManifest manifest, Initializer weights) {

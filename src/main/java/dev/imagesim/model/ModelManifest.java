@@ -33,6 +33,8 @@ import dev.imagesim.vector.Distance;
  * @param provenance            how the weights were made
  * @param evaluation            retrieval and verification quality measured after training, or null
  * @param training              the training request that produced the weights, or null
+ * @param head                  a linear embedding head after a TorchScript trunk, or null when the trunk's
+ *                              output is the embedding
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ModelManifest(
@@ -54,7 +56,8 @@ public record ModelManifest(
         Instant createdAt,
         String provenance,
         ModelEvaluation evaluation,
-        JsonNode training) {
+        JsonNode training,
+        EmbeddingHead head) {
 
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
@@ -73,10 +76,13 @@ public record ModelManifest(
         }
         require(embeddingDim >= 1 && embeddingDim <= 65536, "embeddingDim must be in [1, 65536]");
         require(distance != null, "distance is required");
-        require(weights != null || (initSeed != null && architecture != Architecture.TORCHSCRIPT),
+        require(weights != null || (initSeed != null && !architecture.imported()),
                 "weights are required unless a seeded initialisation is described");
-        require(weights == null || (!weights.contains("/") && !weights.contains("\\") && !weights.startsWith(".")),
-                "weights must be a plain file name inside the bundle");
+        require(weights == null || plainFileName(weights), "weights must be a plain file name inside the bundle");
+        require(head == null || architecture == Architecture.TORCHSCRIPT, "only a torchscript trunk takes a head");
+        require(head == null || (head.inputDim() >= 1 && head.inputDim() <= 65536
+                && head.weights() != null && plainFileName(head.weights()) && head.weights().endsWith(".params")),
+                "head needs inputDim in [1, 65536] and weights, a .params file inside the bundle");
         return this;
     }
 
@@ -84,14 +90,18 @@ public record ModelManifest(
     public ModelManifest installed(String weightsFile, Instant created) {
         return new ModelManifest(id, description, architecture, inputSize, resizeSize, channels, mean, std,
                 embeddingDim, distance, weightsFile, initSeed, trained, verificationThreshold, parent, created,
-                provenance, evaluation, training);
+                provenance, evaluation, training, head);
     }
 
     /** This manifest completed with what training produced; the seed no longer describes the weights. */
     public ModelManifest withTrainingResult(ModelEvaluation result, Double threshold, String how,
             JsonNode request) {
         return new ModelManifest(id, description, architecture, inputSize, resizeSize, channels, mean, std,
-                embeddingDim, distance, weights, null, true, threshold, parent, createdAt, how, result, request);
+                embeddingDim, distance, weights, null, true, threshold, parent, createdAt, how, result, request, head);
+    }
+
+    private static boolean plainFileName(String name) {
+        return !name.contains("/") && !name.contains("\\") && !name.startsWith(".");
     }
 
     private static void require(boolean condition, String message) {

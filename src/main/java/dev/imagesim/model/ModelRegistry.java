@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -107,29 +108,69 @@ public class ModelRegistry {
     }
 
     /**
-     * Installs a new bundle: weights and manifest are written into a staging directory that is renamed into
-     * place, so a crash never leaves a half-written model behind a valid id.
+     * Installs a new bundle: its files (weights first among them, named by file name) and manifest are written
+     * into a staging directory that is renamed into place, so a crash never leaves a half-written model behind
+     * a valid id.
      */
-    public synchronized ModelBundle install(ModelManifest manifest, String weightsFile, AtomicFiles.Writer weights)
+    public synchronized ModelBundle install(ModelManifest manifest, Map<String, AtomicFiles.Writer> files)
             throws IOException {
-        ModelManifest installed = manifest.installed(weightsFile, Instant.now()).validated();
-        Path target = modelsDirectory.resolve(installed.id());
-        if (Files.exists(target) || installed.id().equals(defaultBundle.id())) {
-            throw new ImagesimException(ImagesimException.Kind.CONFLICT, "model-exists",
-                    "a model with id '" + installed.id() + "' already exists");
-        }
-        Path staging = modelsDirectory.resolve(STAGING_PREFIX + installed.id() + "-" + UUID.randomUUID());
-        Files.createDirectories(staging);
+        requireFree(manifest.id(), modelsDirectory.resolve(manifest.id()));
+        Path staging = newStagingDirectory();
         try {
-            AtomicFiles.write(staging.resolve(weightsFile), weights);
-            AtomicFiles.write(staging.resolve(ModelBundle.MANIFEST_FILE),
-                    out -> json.writerWithDefaultPrettyPrinter().writeValue(out, installed));
-            Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+            for (Map.Entry<String, AtomicFiles.Writer> file : files.entrySet()) {
+                AtomicFiles.write(staging.resolve(file.getKey()), file.getValue());
+            }
+            return installStaged(staging, manifest);
         } finally {
             Directories.deleteRecursively(staging);
         }
+    }
+
+    private void requireFree(String id, Path target) {
+        if (Files.exists(target) || id.equals(defaultBundle.id())) {
+            throw new ImagesimException(ImagesimException.Kind.CONFLICT, "model-exists",
+                    "a model with id '" + id + "' already exists");
+        }
+    }
+
+    /**
+     * A new empty directory beside the installed bundles, on their file system, for a bundle to be unpacked
+     * and checked in before {@link #installStaged}; one left behind by a crash is removed at the next start.
+     */
+    public Path newStagingDirectory() throws IOException {
+        return Files.createDirectories(modelsDirectory.resolve(STAGING_PREFIX + UUID.randomUUID()));
+    }
+
+    /**
+     * Installs a bundle checked in a staging directory from {@link #newStagingDirectory}: writes its manifest,
+     * stamped with the installation time, and renames the directory into place in one step.
+     */
+    public synchronized ModelBundle installStaged(Path staging, ModelManifest manifest) throws IOException {
+        ModelManifest installed = manifest.installed(manifest.weights(), Instant.now()).validated();
+        Path target = modelsDirectory.resolve(installed.id());
+        requireFree(installed.id(), target);
+        AtomicFiles.write(staging.resolve(ModelBundle.MANIFEST_FILE),
+                out -> json.writerWithDefaultPrettyPrinter().writeValue(out, installed));
+        Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
         log.info("installed model {} in {}", installed.id(), target);
         return read(target);
+    }
+
+    /**
+     * Removes an installed bundle: renamed out of the registry in one step, then deleted. The caller checks
+     * that nothing uses it; the default bundle cannot be removed.
+     */
+    public synchronized void remove(String id) throws IOException {
+        ModelBundle bundle = find(id).orElseThrow(
+                () -> ImagesimException.notFound("model-not-found", "no model with id '" + id + "'"));
+        if (bundle.id().equals(defaultBundle.id())) {
+            throw new ImagesimException(ImagesimException.Kind.CONFLICT, "model-is-default",
+                    "model '" + id + "' is the default model (imagesim.model.default-bundle) and cannot be deleted");
+        }
+        Path doomed = modelsDirectory.resolve(STAGING_PREFIX + "removed-" + id + "-" + UUID.randomUUID());
+        Files.move(bundle.directory(), doomed, StandardCopyOption.ATOMIC_MOVE);
+        Directories.deleteRecursively(doomed);
+        log.info("removed model {}", id);
     }
 
     /** Whether a model id is free for a new bundle. */

@@ -67,7 +67,7 @@ public final class TrunkFactory {
             case RESNET50 -> resnet(new int[] {3, 4, 6, 3}, true);
             case VGG11 -> vgg(new int[][] {{64}, {128}, {256, 256}, {512, 512}, {512, 512}});
             case VGG16 -> vgg(new int[][] {{64, 64}, {128, 128}, {256, 256, 256}, {512, 512, 512}, {512, 512, 512}});
-            case TORCHSCRIPT -> throw new IllegalArgumentException("a TorchScript trunk is loaded, not built");
+            case TORCHSCRIPT, ONNX -> throw new IllegalArgumentException("an imported trunk is loaded, not built");
         };
     }
 

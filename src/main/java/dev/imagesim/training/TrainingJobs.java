@@ -3,6 +3,7 @@ package dev.imagesim.training;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -27,6 +28,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import dev.imagesim.DaemonThreads;
 import dev.imagesim.DataDirectory;
+import dev.imagesim.AtomicFiles;
 import dev.imagesim.Directories;
 import dev.imagesim.ImagesimException;
 import dev.imagesim.ImagesimException.Kind;
@@ -217,7 +219,12 @@ public class TrainingJobs implements DisposableBean {
             ModelManifest manifest = plan.manifest().withTrainingResult(result.evaluation(),
                     result.evaluation().verification() == null ? null : result.evaluation().verification().threshold(),
                     "training job " + job.id(), json.valueToTree(plan.request()));
-            registry.install(manifest, result.weightsFile(), out -> out.write(result.weights()));
+            Map<String, AtomicFiles.Writer> files = new LinkedHashMap<>();
+            files.put(result.weightsFile(), out -> out.write(result.weights()));
+            if (manifest.head() != null) {
+                files.put(manifest.head().weights(), out -> out.write(result.head()));
+            }
+            registry.install(manifest.installed(result.weightsFile(), null), files);
             finish(entry, entry.job, JobState.SUCCEEDED, null);
             Directories.deleteRecursively(work);
         } catch (CancellationException e) {

@@ -1,5 +1,6 @@
 package dev.imagesim.training;
 
+import java.io.IOException;
 import java.time.Instant;
 
 import org.springframework.stereotype.Component;
@@ -10,7 +11,9 @@ import dev.imagesim.ImagesimException;
 import dev.imagesim.ImagesimException.Kind;
 import dev.imagesim.vector.Distance;
 import dev.imagesim.model.Architecture;
+import dev.imagesim.model.EmbeddingHead;
 import dev.imagesim.model.ModelBundle;
+import dev.imagesim.model.ModelLoader;
 import dev.imagesim.model.ModelManifest;
 import dev.imagesim.model.ModelRegistry;
 import dev.imagesim.model.TrunkFactory;
@@ -35,11 +38,14 @@ public class TrainingPlanner {
     private static final float[] IMAGENET_STD = {0.229f, 0.224f, 0.225f};
 
     private final ModelRegistry registry;
+    private final ModelLoader loader;
     private final DatasetLoader datasets;
     private final TrainingProperties properties;
 
-    public TrainingPlanner(ModelRegistry registry, DatasetLoader datasets, TrainingProperties properties) {
+    public TrainingPlanner(ModelRegistry registry, DatasetLoader datasets, TrainingProperties properties,
+            ModelLoader loader) {
         this.registry = registry;
+        this.loader = loader;
         this.datasets = datasets;
         this.properties = properties;
     }
@@ -63,6 +69,10 @@ public class TrainingPlanner {
                 : trunkIn.architecture() != null ? trunkIn.architecture() : Architecture.CNN;
         require(trunkIn.architecture() == null || trunkIn.architecture() == architecture,
                 "trunk.architecture must match the architecture of trunk.from (" + architecture + ")");
+        if (architecture == Architecture.ONNX) {
+            throw new ImagesimException(Kind.UNPROCESSABLE, "model-not-trainable", "model " + trunkIn.from()
+                    + " is an ONNX graph, which serves but cannot be trained: import it as TorchScript to fine-tune it");
+        }
         boolean torchscript = architecture == Architecture.TORCHSCRIPT;
         require(!torchscript || parent != null,
                 "a TorchScript trunk can only be trained starting from an installed model (trunk.from)");
@@ -75,9 +85,10 @@ public class TrainingPlanner {
         require(inputSize >= architecture.minInputSize() && inputSize <= 512,
                 "trunk.inputSize must be in [" + architecture.minInputSize() + ", 512] for " + architecture);
         require(channels == 1 || channels == 3, "trunk.channels must be 1 or 3");
-        // a TorchScript module is one opaque stage: it trains as a whole (at the backbone rate) or not at all
-        int stages = torchscript ? 0 : TrunkFactory.trunk(architecture).getChildren().size();
         int freeze = orDefault(trunkIn.freezeStages(), 0);
+        // a TorchScript module's stages are its top-level submodules, counted only when some are to be frozen
+        int stages = !torchscript ? TrunkFactory.trunk(architecture).getChildren().size()
+                : freeze > 0 ? torchScriptStages(parent) : 0;
         require(freeze >= 0 && freeze <= stages, "trunk.freezeStages must be in [0, " + stages + "] for " + architecture);
         double multiplier = trunkIn.backboneLearningRateMultiplier() != null ? trunkIn.backboneLearningRateMultiplier()
                 : parent != null ? 0.1 : 1.0;
@@ -85,8 +96,6 @@ public class TrainingPlanner {
         Trunk trunk = new Trunk(architecture, trunkIn.from(), freeze, multiplier, inputSize, channels);
 
         int dim = orDefault(request.embeddingDim(), base != null ? base.embeddingDim() : 128);
-        require(!torchscript || dim == base.embeddingDim(),
-                "a TorchScript trunk keeps its output size: embeddingDim must be " + (base == null ? 0 : base.embeddingDim()));
         require(dim >= 2 && dim <= 4096, "embeddingDim must be in [2, 4096]");
         int epochs = orDefault(request.epochs(), 5);
         require(epochs >= 1 && epochs <= properties.maxEpochs(), "epochs must be in [1, " + properties.maxEpochs() + "]");
@@ -129,7 +138,7 @@ public class TrainingPlanner {
         TrainingRequest resolved = new TrainingRequest(datasetOut, trunk, objective(request.objective()), dim, epochs,
                 request.patience(), batch, learningRate, schedule, device, seed, augmentation, modelId,
                 request.description());
-        return new TrainingPlan(resolved, manifest(resolved, base, parent), parent);
+        return new TrainingPlan(resolved, manifest(resolved, base, parent, head(base, dim)), parent);
     }
 
     private static Objective objective(Objective in) {
@@ -159,7 +168,31 @@ public class TrainingPlanner {
         };
     }
 
-    private static ModelManifest manifest(TrainingRequest r, ModelManifest base, ModelBundle parent) {
+    /**
+     * The linear head a TorchScript trunk needs for {@code dim}: none when its output is the embedding, the
+     * parent's when the size stays, else a new one on the trunk's output.
+     */
+    private static EmbeddingHead head(ModelManifest base, int dim) {
+        if (base == null || base.architecture() != Architecture.TORCHSCRIPT) {
+            return null;
+        }
+        if (dim == base.embeddingDim()) {
+            return base.head();
+        }
+        return new EmbeddingHead(base.head() != null ? base.head().inputDim() : base.embeddingDim(),
+                EmbeddingHead.FILE);
+    }
+
+    private int torchScriptStages(ModelBundle parent) {
+        try {
+            return loader.torchScriptStages(parent).size();
+        } catch (IOException e) {
+            throw new ImagesimException(Kind.UNAVAILABLE, "model-load-failed", e.getMessage(), e);
+        }
+    }
+
+    private static ModelManifest manifest(TrainingRequest r, ModelManifest base, ModelBundle parent,
+            EmbeddingHead head) {
         Trunk trunk = r.trunk();
         int channels = trunk.channels();
         boolean small = trunk.architecture() == Architecture.CNN || trunk.architecture() == Architecture.MLP;
@@ -171,7 +204,7 @@ public class TrainingPlanner {
                         + " on " + r.dataset().type().name().toLowerCase() + " dataset '" + r.dataset().path() + "'";
         return new ModelManifest(r.modelId(), description, trunk.architecture(), trunk.inputSize(), resize, channels,
                 mean, std, r.embeddingDim(), Distance.COSINE, null, r.seed(), true, null,
-                parent == null ? null : parent.id(), Instant.now(), null, null, null);
+                parent == null ? null : parent.id(), Instant.now(), null, null, null, head);
     }
 
     private static int orDefault(Integer value, int fallback) {

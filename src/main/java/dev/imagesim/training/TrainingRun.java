@@ -43,6 +43,8 @@ import dev.imagesim.model.ModelLoader;
 import dev.imagesim.model.ModelManifest;
 import dev.imagesim.model.SeededInitializer;
 import dev.imagesim.model.TrunkFactory;
+import dev.imagesim.model.TorchScriptStages;
+import dev.imagesim.model.TrunkWithHead;
 import dev.imagesim.training.data.BatchSampler;
 import dev.imagesim.training.data.DatasetSplit;
 import dev.imagesim.training.data.ImageDataset;
@@ -64,7 +66,13 @@ final class TrainingRun {
      * What a finished run leaves: the trained embedding network's weights (DJL parameters, or a TorchScript
      * archive for a fine-tuned TorchScript trunk), the file name they belong in, and the evaluation.
      */
-    record Result(byte[] weights, String weightsFile, ModelEvaluation evaluation, List<EpochReport> reports) {
+    /**
+     * @param weights     the trunk's weights at the selected epoch (the whole network for a DJL-built one)
+     * @param weightsFile the file name the model keeps them under
+     * @param head        the linear head's parameters after a TorchScript trunk, or null without one
+     */
+    record Result(byte[] weights, String weightsFile, byte[] head, ModelEvaluation evaluation,
+            List<EpochReport> reports) {
     }
 
     private static final int VERIFICATION_PAIRS = 20_000;
@@ -116,10 +124,23 @@ final class TrainingRun {
 
         boolean torchscript = manifest.architecture() == Architecture.TORCHSCRIPT;
         try (Model source = torchscript ? loader.loadTrainable(plan.parent()) : null) {
-            Block embedding = torchscript ? source.getBlock()
+            Block embedding = torchscript ? imported(source.getBlock())
                     : TrunkFactory.embeddingNetwork(manifest.architecture(), manifest.embeddingDim());
             return train(embedding, torchscript, objective, sampler, split, tensors, listener, cancelled);
         }
+    }
+
+    /**
+     * The network to fine-tune from an imported TorchScript model: as it is, or its trunk under a new linear
+     * head when the job asks for another embedding size than the model gives.
+     */
+    private Block imported(Block loaded) {
+        ModelManifest manifest = plan.manifest();
+        boolean keepsItsOutput = manifest.embeddingDim() == plan.parent().manifest().embeddingDim();
+        if (keepsItsOutput) {
+            return loaded;
+        }
+        return new TrunkWithHead(TorchScriptStages.trunkOf(loaded), manifest.head().inputDim(), manifest.embeddingDim());
     }
 
     private Result train(Block embedding, boolean torchscript, Objective objective, BatchSampler sampler,
@@ -132,8 +153,9 @@ final class TrainingRun {
         int size = manifest.inputSize();
         TrainingNetwork network = new TrainingNetwork(embedding, objective.head().orElse(null));
         network.setInitializer(new SeededInitializer(seed), Parameter.Type.WEIGHT);
-        // a TorchScript module is all backbone; a DJL network's backbone is its trunk, the head is new
-        Set<String> backbone = parameterIds(torchscript ? embedding : TrunkFactory.trunkOf(embedding));
+        // a TorchScript module is all backbone but its linear head; a DJL network's backbone is its trunk
+        Set<String> backbone = parameterIds(torchscript ? TorchScriptStages.trunkOf(embedding)
+                : TrunkFactory.trunkOf(embedding));
         // a TorchScript module cannot be restored into a running trainer: its jobs restart when resumed
         Optional<Checkpoint> checkpoint = torchscript ? Optional.empty() : Checkpoint.read(workDirectory, json);
         int startEpoch = checkpoint.map(Checkpoint::epochsDone).orElse(0);
@@ -147,7 +169,9 @@ final class TrainingRun {
             try (Trainer trainer = newTrainer(model, rate, device)) {
                 int batchSize = sampler.epoch(0).get(0).length;
                 trainer.initialize(new Shape(batchSize, channels, size, size));
-                if (!torchscript) {
+                if (torchscript) {
+                    TorchScriptStages.freeze(TorchScriptStages.trunkOf(embedding), request.trunk().freezeStages());
+                } else {
                     if (plan.parent() != null) {
                         copyParent(embedding);
                     }
@@ -199,8 +223,10 @@ final class TrainingRun {
                 EpochReport selected = EpochReport.selected(reports).orElseThrow();
                 ModelEvaluation evaluation = new ModelEvaluation(selected.seenClasses(), selected.heldOutClasses(),
                         bestVerification, selected.epoch());
+                Path bestHead = headFile(bestWeights);
                 return new Result(Files.readAllBytes(bestWeights),
-                        torchscript ? ModelLoader.TORCHSCRIPT_FILE : ModelLoader.PARAMS_FILE, evaluation, reports);
+                        torchscript ? ModelLoader.TORCHSCRIPT_FILE : ModelLoader.PARAMS_FILE,
+                        Files.isRegularFile(bestHead) ? Files.readAllBytes(bestHead) : null, evaluation, reports);
             }
         }
     }
@@ -215,9 +241,18 @@ final class TrainingRun {
     /** Keeps the network as it is now as the job's result: its weights in {@code file}; returns its verification. */
     private VerificationMetrics keep(Block embedding, boolean torchscript, Path file, SplitEmbedder embedder,
             int[] verificationImages) throws IOException {
-        byte[] weights = torchscript ? torchScript((PtSymbolBlock) embedding) : weights(embedding);
+        byte[] weights = torchscript ? torchScript((PtSymbolBlock) TorchScriptStages.trunkOf(embedding))
+                : weights(embedding);
+        if (embedding instanceof TrunkWithHead withHead) {
+            byte[] head = weights(withHead.head());
+            AtomicFiles.write(headFile(file), out -> out.write(head));
+        }
         AtomicFiles.write(file, out -> out.write(weights));
         return verification(embedder, verificationImages, plan.request().seed());
+    }
+
+    private static Path headFile(Path weights) {
+        return weights.resolveSibling(weights.getFileName() + "-head");
     }
 
     /** Whether {@code candidate} would be the selected epoch after {@code earlier}. */

@@ -11,6 +11,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Predicate;
 
 import org.junit.jupiter.api.AfterAll;
@@ -19,6 +21,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import ai.djl.Model;
+import ai.djl.nn.Block;
+
 import tools.jackson.databind.JsonNode;
 
 import dev.imagesim.FashionMnistSubset;
@@ -26,7 +31,13 @@ import dev.imagesim.Multipart;
 import dev.imagesim.RunningService;
 import dev.imagesim.ApiClient.Reply;
 import dev.imagesim.TestDatabase;
+import dev.imagesim.TestBundles;
 import dev.imagesim.TestImages;
+import dev.imagesim.model.EmbeddingHead;
+import dev.imagesim.model.ModelBundle;
+import dev.imagesim.model.ModelLoader;
+import dev.imagesim.model.ModelRegistry;
+import dev.imagesim.model.TorchScriptStages;
 
 /**
  * Training jobs over HTTP on the committed Fashion-MNIST training subset: submit and follow the events to
@@ -157,10 +168,9 @@ class TrainingJobTest {
                 {"dataset":{"type":"idx","path":"fm","maxImagesPerClass":20,"heldOutClasses":["8","9"]},
                  "trunk":{"from":"tiny-torchscript"%s},"objective":{"type":"triplet"},"epochs":1,
                  "batch":{"p":4,"k":4},"modelId":"tiny-tuned"%s}""";
-        assertProblem(shared.postJson(JOBS, request.formatted("", ",\"embeddingDim\":32")), 400,
-                "training-request-invalid");
-        assertProblem(shared.postJson(JOBS, request.formatted(",\"freezeStages\":1", "")), 400,
-                "training-request-invalid");
+        Reply tooDeep = shared.postJson(JOBS, request.formatted(",\"freezeStages\":3", ""));
+        assertProblem(tooDeep, 400, "training-request-invalid");
+        assertThat(tooDeep.json().get("detail").asString()).as("its stages: conv, fc").contains("[0, 2]");
         Reply submitted = shared.postJson(JOBS, request.formatted("", ""));
         assertThat(submitted.status()).as(String.valueOf(submitted.json())).isEqualTo(202);
         JsonNode done = await(shared, submitted.json().get("id").asString(),
@@ -179,6 +189,59 @@ class TrainingJobTest {
                 new Multipart().image("image", image)).json();
         assertThat(tuned.get("dimension").asInt()).isEqualTo(16);
         assertThat(tuned.get("embeddings").get(0)).isNotEqualTo(original.get("embeddings").get(0));
+    }
+
+    @Test
+    void anImportedTrunkIsFineTunedUnderANewHeadWithItsFirstStagesFrozen() throws Exception {
+        Multipart bundle = new Multipart().file("bundle", "b.zip", "application/zip",
+                TestBundles.zip(TestBundles.EXPORTED_TINY));
+        assertThat(shared.multipart("POST", "/api/v1/models", bundle).status()).isEqualTo(201);
+        String request = """
+                {"dataset":{"type":"idx","path":"fm","maxImagesPerClass":20,"heldOutClasses":["8","9"]},
+                 "trunk":{"from":"test-tiny","freezeStages":%d},"objective":{"type":"triplet"},"epochs":1,
+                 "embeddingDim":16,"batch":{"p":4,"k":4},"modelId":"tiny-headed"}""";
+        Multipart onnx = new Multipart().file("bundle", "b.zip", "application/zip",
+                TestBundles.zip(Path.of("src/test/resources/models/exported-tiny-onnx")));
+        assertThat(shared.multipart("POST", "/api/v1/models", onnx).status()).isEqualTo(201);
+        assertProblem(shared.postJson(JOBS, request.formatted(0).replace("\"test-tiny\"", "\"test-tiny-onnx\"")),
+                422, "model-not-trainable");
+        Reply tooDeep = shared.postJson(JOBS, request.formatted(4));
+        assertProblem(tooDeep, 400, "training-request-invalid");
+        assertThat(tooDeep.json().get("detail").asString()).as("stem and two stages").contains("[0, 3]");
+        Reply submitted = shared.postJson(JOBS, request.formatted(2));
+        assertThat(submitted.status()).as(String.valueOf(submitted.json())).isEqualTo(202);
+        await(shared, submitted.json().get("id").asString(), job -> job.get("state").asString().equals("succeeded"));
+
+        ModelRegistry registry = shared.bean(ModelRegistry.class);
+        ModelBundle tuned = registry.find("tiny-headed").orElseThrow();
+        assertThat(tuned.manifest().head()).isEqualTo(new EmbeddingHead(32, EmbeddingHead.FILE));
+        assertThat(tuned.manifest().mean()).as("the imported preprocessing").containsExactly(0.5f, 0.5f, 0.5f);
+        assertThat(tuned.manifest().resizeSize()).isEqualTo(36);
+        ModelLoader loader = shared.bean(ModelLoader.class);
+        try (Model before = loader.load(registry.find("test-tiny").orElseThrow()); Model after = loader.load(tuned)) {
+            Map<String, float[]> original = parameters(TorchScriptStages.trunkOf(before.getBlock()));
+            Map<String, float[]> trained = parameters(TorchScriptStages.trunkOf(after.getBlock()));
+            assertThat(trained.keySet()).isEqualTo(original.keySet());
+            original.forEach((name, values) -> {
+                boolean frozen = name.startsWith("0.") || name.startsWith("1.");
+                boolean batchNormStatistic = name.contains("running_") || name.contains("num_batches");
+                if (frozen) {
+                    assertThat(trained.get(name)).as(name + " is in a frozen stage").containsExactly(values);
+                } else if (!batchNormStatistic && name.endsWith("weight")) {
+                    assertThat(trained.get(name)).as(name + " trained").isNotEqualTo(values);
+                }
+            });
+        }
+        byte[] image = TestImages.encode(FashionMnistSubset.load().get(0).image(), "png");
+        JsonNode embedded = shared.multipart("POST", "/api/v1/embeddings?model=tiny-headed",
+                new Multipart().image("image", image)).json();
+        assertThat(embedded.get("dimension").asInt()).isEqualTo(16);
+    }
+
+    private static Map<String, float[]> parameters(Block block) {
+        Map<String, float[]> values = new TreeMap<>();
+        block.getParameters().forEach(p -> values.put(p.getKey(), p.getValue().getArray().toFloatArray()));
+        return values;
     }
 
     @Test

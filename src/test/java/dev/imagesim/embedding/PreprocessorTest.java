@@ -21,7 +21,7 @@ class PreprocessorTest {
         float[] mean = channels == 1 ? new float[] {0.5f} : new float[] {0.1f, 0.2f, 0.3f};
         float[] std = channels == 1 ? new float[] {0.5f} : new float[] {0.5f, 0.25f, 0.125f};
         return new ModelManifest("m", null, Architecture.CNN, size, resize, channels, mean, std, 8, Distance.COSINE,
-                "w", null, false, null, null, null, null, null, null);
+                "w", null, false, null, null, null, null, null, null, null);
     }
 
     private static BufferedImage filled(int width, int height, Color colour) {

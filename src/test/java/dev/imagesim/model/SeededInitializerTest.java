@@ -76,7 +76,7 @@ class SeededInitializerTest {
     private static byte[] seededWeights(ModelLoader loader, long seed) throws IOException {
         ModelManifest manifest = new ModelManifest("seeded", null, Architecture.RESNET18, 32, 32, 3,
                 new float[] {0.5f, 0.5f, 0.5f}, new float[] {0.25f, 0.25f, 0.25f}, 32, Distance.COSINE, null, seed,
-                false, null, null, Instant.now(), null, null, null);
+                false, null, null, Instant.now(), null, null, null, null);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         loader.writeSeededWeights(manifest, out);
         return out.toByteArray();

@@ -174,7 +174,7 @@ class TrainingRunTest {
 
     private static ModelManifest manifest() {
         return new ModelManifest("test-model", null, Architecture.CNN, 32, 32, 1, new float[] {0.5f},
-                new float[] {0.25f}, 64, Distance.COSINE, null, 42L, true, null, null, Instant.now(), null, null, null);
+                new float[] {0.25f}, 64, Distance.COSINE, null, 42L, true, null, null, Instant.now(), null, null, null, null);
     }
 
     private TrainingRun.Result run(TrainingRequest.Objective objective, double learningRate, int epochs, Path directory)
