@@ -29,7 +29,8 @@ final class ObjectiveFactory {
             case AUTOENCODER -> new AutoencoderObjective(convolutional, channels, size, null, 0);
             case DENOISING_AUTOENCODER -> new AutoencoderObjective(convolutional, channels, size, o.noise(),
                     o.noiseLevel().floatValue());
-            case SELF_SUPERVISED -> new SelfSupervisedObjective(o.temperature().floatValue(), request.embeddingDim());
+            case SELF_SUPERVISED -> new SelfSupervisedObjective(o.temperature().floatValue(), request.embeddingDim(),
+                    o.projectionHead());
         };
     }
 }

@@ -135,13 +135,13 @@ public class TrainingPlanner {
                 "dataset.validationFraction must be in [0, 1)");
         LearningRateSchedule schedule = request.schedule() == null ? LearningRateSchedule.COSINE : request.schedule();
         long seed = request.seed() == null ? 42L : request.seed();
-        TrainingRequest resolved = new TrainingRequest(datasetOut, trunk, objective(request.objective()), dim, epochs,
+        TrainingRequest resolved = new TrainingRequest(datasetOut, trunk, objective(request.objective(), augmentation), dim, epochs,
                 request.patience(), batch, learningRate, schedule, device, seed, augmentation, modelId,
                 request.description());
         return new TrainingPlan(resolved, manifest(resolved, base, parent, head(base, dim)), parent);
     }
 
-    private static Objective objective(Objective in) {
+    private static Objective objective(Objective in, Augmentation augmentation) {
         ObjectiveType type = in.type();
         double margin = in.margin() != null ? in.margin() : type == ObjectiveType.CONTRASTIVE ? 0.5 : 0.2;
         require(margin > 0 && margin <= 4, "objective.margin must be in (0, 4]");
@@ -158,13 +158,15 @@ public class TrainingPlanner {
             // plain distances: on squared ones the gradient vanishes as embeddings draw together, so a job that
             // drifts towards collapse stays there (docs/benchmarks.md)
             case TRIPLET -> new Objective(type, margin, in.miner() == null ? TripletMiner.BATCH_HARD : in.miner(),
-                    in.squared() != null && in.squared(), null, null, null, null, null);
-            case CONTRASTIVE -> new Objective(type, margin, null, null, null, null, null, null, null);
-            case CENTER -> new Objective(type, null, null, null, lambda, alpha, null, null, null);
+                    in.squared() != null && in.squared(), null, null, null, null, null, null);
+            case CONTRASTIVE -> new Objective(type, margin, null, null, null, null, null, null, null, null);
+            case CENTER -> new Objective(type, null, null, null, lambda, alpha, null, null, null, null);
             case DENOISING_AUTOENCODER -> new Objective(type, null, null, null, null, null,
-                    in.noise() == null ? Noise.GAUSSIAN : in.noise(), noiseLevel, null);
-            case SELF_SUPERVISED -> new Objective(type, null, null, null, null, null, null, null, temperature);
-            case SOFTMAX, AUTOENCODER -> new Objective(type, null, null, null, null, null, null, null, null);
+                    in.noise() == null ? Noise.GAUSSIAN : in.noise(), noiseLevel, null, null);
+            // copies are told apart by what survives their edits, which a projection head would absorb
+            case SELF_SUPERVISED -> new Objective(type, null, null, null, null, null, null, null, temperature,
+                    in.projectionHead() != null ? in.projectionHead() : !augmentation.copyEdits());
+            case SOFTMAX, AUTOENCODER -> new Objective(type, null, null, null, null, null, null, null, null, null);
         };
     }
 

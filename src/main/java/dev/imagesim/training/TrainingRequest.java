@@ -91,6 +91,9 @@ public record TrainingRequest(
      * @param noise      denoising corruption: gaussian (default) or masking
      * @param noiseLevel standard deviation (gaussian) or drop probability (masking), default 0.3
      * @param temperature τ of the self-supervised NT-Xent loss, in (0, 1], default 0.1
+     * @param projectionHead whether the self-supervised loss reads a projection head (dropped after training)
+     *                   rather than the embedding itself; default true, false with copy edits, whose copy model
+     *                   matches copies by the invariance a head would take away (docs/benchmarks.md)
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Objective(
@@ -102,7 +105,8 @@ public record TrainingRequest(
             Double alpha,
             Noise noise,
             Double noiseLevel,
-            @Schema(example = "0.1") Double temperature) {
+            @Schema(example = "0.1") Double temperature,
+            Boolean projectionHead) {
     }
 
     /**

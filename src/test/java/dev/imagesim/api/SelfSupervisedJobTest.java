@@ -48,6 +48,8 @@ class SelfSupervisedJobTest {
             assertThat(job.get("state").asString()).as(job.toString()).isEqualTo("succeeded");
             assertThat(job.at("/request/objective/temperature").asDouble()).isEqualTo(0.1);
             assertThat(job.at("/request/augmentation/copyEdits").asBoolean()).isTrue();
+            assertThat(job.at("/request/objective/projectionHead").asBoolean()).as("a copy model compares its "
+                    + "embedding itself").isFalse();
             List<Double> losses = new java.util.ArrayList<>();
             job.get("lossHistory").forEach(loss -> losses.add(loss.asDouble()));
             assertThat(losses).hasSize(2);

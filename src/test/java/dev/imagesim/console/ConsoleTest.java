@@ -19,6 +19,7 @@ import dev.imagesim.FashionMnistSubset;
 import dev.imagesim.FashionMnistSubset.Sample;
 import dev.imagesim.Multipart;
 import dev.imagesim.RunningService;
+import dev.imagesim.TestBundles;
 import dev.imagesim.TestImages;
 
 /**
@@ -180,6 +181,32 @@ class ConsoleTest {
             assertThat(browser.consoleErrors()).as(view).isEmpty();
             assertThat(browser.driver.findElement(By.id("notice")).isDisplayed()).as(view + " shows no error").isFalse();
         }
+    }
+
+    @Test
+    void aBundleImportedInTheConsoleIsListedAndDeletedThere(@TempDir Path upload) throws Exception {
+        Path zip = Files.write(upload.resolve("tiny.zip"), TestBundles.zip(TestBundles.EXPORTED_TINY));
+        Path broken = Files.write(upload.resolve("broken.zip"), "not a zip".getBytes());
+        open("#/models");
+        browser.waiting(20).until(d -> !d.findElements(By.id("bundle-file")).isEmpty());
+        browser.driver.findElement(By.id("bundle-file")).sendKeys(broken.toAbsolutePath().toString());
+        browser.driver.findElement(By.id("bundle-import")).click();
+        browser.waiting(20).until(d -> d.findElement(By.id("notice")).isDisplayed());
+        assertThat(browser.driver.findElement(By.id("notice")).getText()).contains("zip-corrupt");
+
+        browser.driver.findElement(By.id("bundle-file")).sendKeys(zip.toAbsolutePath().toString());
+        browser.driver.findElement(By.id("bundle-import")).click();
+        browser.waiting(30).until(d -> !d.findElements(By.cssSelector("tr[data-model=test-tiny]")).isEmpty());
+        assertThat(browser.driver.findElement(By.id("bundle-status")).getText()).isEqualTo("imported test-tiny");
+        assertThat(browser.driver.findElement(By.id("notice")).isDisplayed()).isFalse();
+        browser.screenshot("models-import");
+
+        browser.driver.findElement(By.cssSelector("button[data-delete=test-tiny]")).click();
+        browser.driver.switchTo().alert().accept();
+        browser.waiting(20).until(d -> d.findElements(By.cssSelector("tr[data-model=test-tiny]")).isEmpty());
+        assertThat(service.get("/api/v1/models/test-tiny").status()).isEqualTo(404);
+        assertThat(browser.consoleErrors()).as("only the refused upload's 400")
+                .allSatisfy(error -> assertThat(error).contains("400"));
     }
 
     @Test

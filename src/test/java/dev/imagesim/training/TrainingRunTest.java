@@ -58,7 +58,7 @@ class TrainingRunTest {
     static DjlRuntime runtime;
     static ImageDataset dataset;
     private static final TrainingRequest.Objective TRIPLET = new TrainingRequest.Objective(ObjectiveType.TRIPLET, 0.2,
-            TripletMiner.BATCH_HARD, true, null, null, null, null, null);
+            TripletMiner.BATCH_HARD, true, null, null, null, null, null, null);
 
     static JsonMapper json = JsonMapper.builder().build();
 
@@ -94,7 +94,7 @@ class TrainingRunTest {
     @Test
     void selfSupervisedTrainingLearnsToPairTheTwoViewsOfEachImage() throws IOException {
         TrainingRequest.Objective selfSupervised = new TrainingRequest.Objective(ObjectiveType.SELF_SUPERVISED, null,
-                null, null, null, null, null, null, 0.1);
+                null, null, null, null, null, null, 0.1, true);
         TrainingRun.Result result = run(selfSupervised, 2e-3, 4, work.resolve("self-supervised"),
                 Augmentation.views(32));
         EpochReport first = result.reports().get(0);

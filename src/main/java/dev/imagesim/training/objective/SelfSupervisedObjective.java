@@ -17,7 +17,8 @@ import ai.djl.nn.core.Linear;
  * views. The loss reads a projection head (linear, ReLU, linear, as wide as the embedding) on the embedding, which
  * is dropped after training: what the head throws away to match the views is kept in the embedding, which
  * SimCLR found the better representation. With copy edits as the augmentation the embedding learns what a copy
- * of an image is, which a class objective cannot teach (it pulls every image of a class together).
+ * of an image is, which a class objective cannot teach (it pulls every image of a class together); there the
+ * loss reads the embedding itself, since copies are matched by exactly the invariance a head would absorb.
  */
 public final class SelfSupervisedObjective implements Objective {
 
@@ -26,9 +27,10 @@ public final class SelfSupervisedObjective implements Objective {
     private final float temperature;
     private final Block projection;
 
-    public SelfSupervisedObjective(float temperature, int embeddingDim) {
+    /** With {@code projectionHead} false the loss reads the embedding itself, as a copy model wants. */
+    public SelfSupervisedObjective(float temperature, int embeddingDim, boolean projectionHead) {
         this.temperature = temperature;
-        this.projection = new SequentialBlock()
+        this.projection = !projectionHead ? null : new SequentialBlock()
                 .add(Linear.builder().setUnits(embeddingDim).build())
                 .add(Activation.reluBlock())
                 .add(Linear.builder().setUnits(embeddingDim).build());
@@ -36,7 +38,7 @@ public final class SelfSupervisedObjective implements Objective {
 
     @Override
     public Optional<Block> head() {
-        return Optional.of(projection);
+        return Optional.ofNullable(projection);
     }
 
     @Override
@@ -51,7 +53,8 @@ public final class SelfSupervisedObjective implements Objective {
 
     @Override
     public ObjectiveLoss loss(NDArray embedding, NDArray headOutput, NDArray clean, int[] labels) {
-        int size = (int) headOutput.getShape().get(0);
+        NDArray compared = projection == null ? embedding : headOutput;
+        int size = (int) compared.getShape().get(0);
         int images = size / 2;
         float[] self = new float[size * size];
         float[] positive = new float[size * size];
@@ -60,10 +63,10 @@ public final class SelfSupervisedObjective implements Objective {
             positive[i * size + (i + images) % size] = 1f;
         }
         Shape square = new Shape(size, size);
-        NDArray x = Embeddings.normalised(headOutput);
+        NDArray x = Embeddings.normalised(compared);
         NDArray logits = x.matMul(x.transpose()).div(temperature)
-                .add(headOutput.getManager().create(self, square));
-        NDArray loss = logits.logSoftmax(1).mul(headOutput.getManager().create(positive, square)).sum().neg()
+                .add(compared.getManager().create(self, square));
+        NDArray loss = logits.logSoftmax(1).mul(compared.getManager().create(positive, square)).sum().neg()
                 .div(size);
         return new ObjectiveLoss(loss, notNearest(logits.toFloatArray(), size, images));
     }

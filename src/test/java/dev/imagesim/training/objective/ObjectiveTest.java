@@ -102,11 +102,15 @@ class ObjectiveTest {
         // −log(1 / (1 + e^0.8 + e^-0.6)); every view has a stranger nearer than its own other view
         double first = Math.log(1 + Math.exp(0.6) + Math.exp(0.8));
         double second = Math.log(1 + Math.exp(0.8) + Math.exp(-0.6));
-        ObjectiveLoss loss = new SelfSupervisedObjective(1f, 2).loss(null, embeddings(3), null, LABELS);
+        ObjectiveLoss loss = new SelfSupervisedObjective(1f, 2, true).loss(null, embeddings(3), null, LABELS);
         assertThat((double) loss.value().getFloat()).isCloseTo((first + second) / 2, within(1e-5));
         assertThat(loss.activeFraction()).isEqualTo(1.0);
-        assertDescends(x -> new SelfSupervisedObjective(0.1f, 2).loss(null, x, null, LABELS));
-        assertThat(new SelfSupervisedObjective(0.1f, 2).head()).as("the projection head").isPresent();
+        assertDescends(x -> new SelfSupervisedObjective(0.1f, 2, true).loss(null, x, null, LABELS));
+        assertThat(new SelfSupervisedObjective(0.1f, 2, true).head()).as("the projection head").isPresent();
+        SelfSupervisedObjective headless = new SelfSupervisedObjective(1f, 2, false);
+        assertThat(headless.head()).isEmpty();
+        assertThat((double) headless.loss(embeddings(3), null, null, LABELS).value().getFloat())
+                .as("the same loss on the embedding itself").isCloseTo((first + second) / 2, within(1e-5));
     }
 
     @Test
