@@ -2,6 +2,7 @@ package dev.imagesim.embedding;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -100,8 +101,7 @@ public class EmbeddingModels {
     public float[][] trial(ModelBundle bundle, List<BufferedImage> images, String failure) {
         DjlEmbeddingModel model;
         try {
-            model = new DjlEmbeddingModel(bundle.manifest(), ServingNetwork.load(loader, bundle), 1,
-                    properties.batchSize(), null);
+            model = open(bundle, 1, null);
         } catch (IOException | RuntimeException e) {
             throw new ImagesimException(Kind.UNPROCESSABLE, failure, e.getMessage(), e);
         }
@@ -126,12 +126,16 @@ public class EmbeddingModels {
 
     private DjlEmbeddingModel load(ModelBundle bundle) {
         try {
-            return new DjlEmbeddingModel(bundle.manifest(), ServingNetwork.load(loader, bundle),
-                    properties.predictors(), properties.batchSize(),
-                    properties.microBatching() ? properties.batchWait() : null);
+            return open(bundle, properties.predictors(), properties.microBatching() ? properties.batchWait() : null);
         } catch (IOException e) {
             throw new ImagesimException(Kind.UNAVAILABLE, "model-load-failed", e.getMessage(), e);
         }
+    }
+
+    /** The bundle loaded as serving loads it, with this many predictors and micro-batching when given a wait. */
+    private DjlEmbeddingModel open(ModelBundle bundle, int predictors, Duration batchWait) throws IOException {
+        return new DjlEmbeddingModel(bundle.manifest(), ServingNetwork.load(loader, bundle), predictors,
+                properties.batchSize(), batchWait);
     }
 
     @PreDestroy

@@ -97,14 +97,17 @@ public final class Preprocessor {
         return switch (image.getType()) {
             case BufferedImage.TYPE_INT_RGB, BufferedImage.TYPE_INT_BGR, BufferedImage.TYPE_3BYTE_BGR ->
                     image.getRGB(x, y, inputSize, inputSize, null, 0, inputSize);
-            case BufferedImage.TYPE_BYTE_GRAY -> greyCrop(image, x, y);
+            case BufferedImage.TYPE_BYTE_GRAY -> greyAsRgb(image, x, y, inputSize, inputSize);
             default -> null;
         };
     }
 
-    /** Grey samples as RGB with equal channels, as Java2D copies them (getRGB would apply a gamma curve). */
-    private int[] greyCrop(BufferedImage image, int x, int y) {
-        int[] grey = image.getRaster().getSamples(x, y, inputSize, inputSize, 0, (int[]) null);
+    /**
+     * A region of a grey image's samples as RGB with equal channels, as serving reads them ({@code getRGB} would
+     * apply a gamma curve to them).
+     */
+    public static int[] greyAsRgb(BufferedImage image, int x, int y, int width, int height) {
+        int[] grey = image.getRaster().getSamples(x, y, width, height, 0, (int[]) null);
         for (int i = 0; i < grey.length; i++) {
             grey[i] = grey[i] * 0x010101;
         }

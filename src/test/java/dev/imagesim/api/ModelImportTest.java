@@ -56,7 +56,7 @@ class ModelImportTest {
 
     @Test
     void anExportedBundleImportsInOneCallAndServesUntilDeleted() throws IOException {
-        Reply imported = upload(zip(fixture()));
+        Reply imported = upload(TestBundles.zip(FIXTURE));
         assertThat(imported.status()).as(String.valueOf(imported.json())).isEqualTo(201);
         assertThat(imported.json().get("id").asString()).isEqualTo("test-tiny");
         assertThat(imported.json().get("architecture").asString()).isEqualTo("torchscript");
@@ -87,8 +87,8 @@ class ModelImportTest {
                 .isEqualTo(404);
 
         Map<String, byte[]> inFolder = new LinkedHashMap<>();
-        fixture().forEach((name, bytes) -> inFolder.put("resnet-export/" + name, bytes));
-        assertThat(upload(zip(inFolder)).status()).as("again, from one folder of the zip").isEqualTo(201);
+        TestBundles.files(FIXTURE).forEach((name, bytes) -> inFolder.put("resnet-export/" + name, bytes));
+        assertThat(upload(TestBundles.zip(inFolder)).status()).as("again, from one folder of the zip").isEqualTo(201);
         assertThat(service.delete("/api/v1/models/test-tiny").status()).isEqualTo(204);
         assertNothingStaged();
     }
@@ -96,7 +96,7 @@ class ModelImportTest {
     @Test
     void anOnnxBundleImportsAndServesThroughOnnxRuntime() throws IOException {
         Path onnx = Path.of("src/test/resources/models/exported-tiny-onnx");
-        Reply imported = upload(zip(TestBundles.files(onnx)));
+        Reply imported = upload(TestBundles.zip(onnx));
         assertThat(imported.status()).as(String.valueOf(imported.json())).isEqualTo(201);
         assertThat(imported.json().get("architecture").asString()).isEqualTo("onnx");
         Reply embedded = service.multipart("POST", "/api/v1/embeddings?model=test-tiny-onnx",
@@ -163,7 +163,7 @@ class ModelImportTest {
     void aBadBundleIsRefusedWithItsProblemAndLeavesNothingBehind(String name, int status, String code,
             UnaryOperator<Map<String, byte[]>> breakIt) throws IOException {
         int models = service.get("/api/v1/models").json().size();
-        Reply refused = upload(zip(breakIt.apply(fixture())));
+        Reply refused = upload(TestBundles.zip(breakIt.apply(TestBundles.files(FIXTURE))));
         assertThat(refused.status()).as(String.valueOf(refused.json())).isEqualTo(status);
         assertThat(refused.contentType()).startsWith("application/problem+json");
         assertThat(refused.json().get("code").asString()).isEqualTo(code);
@@ -180,10 +180,6 @@ class ModelImportTest {
 
     private static Arguments bad(String name, int status, String code, UnaryOperator<Map<String, byte[]>> breakIt) {
         return Arguments.of(name, status, code, breakIt);
-    }
-
-    private static Map<String, byte[]> fixture() {
-        return TestBundles.files(FIXTURE);
     }
 
     private static Map<String, byte[]> with(Map<String, byte[]> files, String name, byte[] bytes) {
@@ -217,10 +213,6 @@ class ModelImportTest {
             out.put("note" + i + ".txt", new byte[1]);
         }
         return out;
-    }
-
-    private static byte[] zip(Map<String, byte[]> files) {
-        return TestBundles.zip(files);
     }
 
     private static Reply upload(byte[] bundle) {

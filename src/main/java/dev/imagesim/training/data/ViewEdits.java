@@ -5,6 +5,8 @@ import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.util.SplittableRandom;
 
+import dev.imagesim.embedding.Preprocessor;
+
 /**
  * The random views of SimCLR (Chen et al. 2020) that self-supervised training compares: a random resized crop
  * (area share in [{@code minScale}, 1], aspect ratio 3:4 to 4:3, scaled back to the image's size), colour
@@ -43,22 +45,12 @@ final class ViewEdits {
         return image(rgb, width, height);
     }
 
-    /**
-     * The image's pixels as RGB; a grey image's samples as they are, as {@code Preprocessor} reads them (Java2D's
-     * conversion of grey to RGB would brighten them by a gamma curve, and training would see other pixels than
-     * serving).
-     */
+    /** The image's pixels as RGB; a grey image's samples as they are, as serving reads them. */
     private static int[] pixels(BufferedImage image) {
         int width = image.getWidth();
         int height = image.getHeight();
-        if (image.getType() != BufferedImage.TYPE_BYTE_GRAY) {
-            return image.getRGB(0, 0, width, height, null, 0, width);
-        }
-        int[] grey = image.getRaster().getSamples(0, 0, width, height, 0, (int[]) null);
-        for (int i = 0; i < grey.length; i++) {
-            grey[i] *= 0x010101;
-        }
-        return grey;
+        return image.getType() == BufferedImage.TYPE_BYTE_GRAY ? Preprocessor.greyAsRgb(image, 0, 0, width, height)
+                : image.getRGB(0, 0, width, height, null, 0, width);
     }
 
     private static BufferedImage image(int[] rgb, int width, int height) {
